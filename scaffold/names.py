@@ -15,7 +15,17 @@ from scaffold.errors import ScaffoldError
 _DIST_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$")
 _PACKAGE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 # Names that would shadow something the generated project itself imports.
-_RESERVED = {"test", "tests", "src", "scaffold", "sklearn", "numpy", "pandas", "fastapi", "pydantic"}
+_RESERVED = {
+    "test",
+    "tests",
+    "src",
+    "scaffold",
+    "sklearn",
+    "numpy",
+    "pandas",
+    "fastapi",
+    "pydantic",
+}
 
 
 def slugify(project_name: str) -> str:

@@ -1,0 +1,52 @@
+"""The ``scaffold`` command line: registrations only. Each verb lives in ``scaffold.commands``."""
+
+from __future__ import annotations
+
+import typer
+
+from scaffold import __version__
+from scaffold.commands import new
+
+app = typer.Typer(
+    name="scaffold",
+    help="Production-ready ML repositories on day one, kept that way.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"scaffold {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        "-V",
+        callback=_version,
+        is_eager=True,
+        help="Show the version and exit.",
+    ),
+) -> None:
+    """Production-ready ML repositories on day one, kept that way."""
+
+
+app.command("new")(new.new)
+
+
+def main() -> None:
+    from scaffold.errors import ScaffoldError
+
+    try:
+        app()
+    except ScaffoldError as exc:
+        from scaffold.console import error
+
+        error(str(exc))
+        raise SystemExit(exc.exit_code) from None

@@ -1,0 +1,197 @@
+"""``scaffold new``: render a template into a new project, git init, first commit."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from scaffold.errors import ScaffoldError
+
+if TYPE_CHECKING:
+    from scaffold.engine import RenderResult
+
+PRESETS = ("minimal", "standard", "full")
+
+
+@dataclass(frozen=True)
+class NewOptions:
+    dest: Path
+    template: str | None = None
+    preset: str | None = None
+    data: dict[str, str] = field(default_factory=dict)
+    defaults: bool = False
+    git: bool = True
+    vcs_ref: str | None = None
+    force: bool = False
+    overwrite: bool = False
+    trust: bool = False
+
+
+@dataclass(frozen=True)
+class NewResult:
+    render: RenderResult
+    template: str
+    template_origin: str
+    commit: str | None  # None: no commit made (--no-git, or DEST was already a repository)
+
+
+def parse_data(pairs: list[str]) -> dict[str, str]:
+    """``["a=1", "b=x=y"]`` -> ``{"a": "1", "b": "x=y"}``; a pair without ``=`` is an error."""
+    data: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise ScaffoldError(f"--data takes key=value, got {pair!r}")
+        data[key.strip()] = value
+    return data
+
+
+def proposed_answers(dest: Path) -> dict[str, Any]:
+    """Defaults scaffold offers on top of the template's own: the folder name, this Python."""
+    return {
+        "project_name": dest.expanduser().absolute().name,
+        "python_version": f"{sys.version_info.major}.{sys.version_info.minor}",
+    }
+
+
+def new(
+    dest: Annotated[
+        Path, typer.Argument(help="Folder to create the project in.", show_default=False)
+    ],
+    template: Annotated[
+        str | None,
+        typer.Option(
+            "--template",
+            "-t",
+            help="Template path or git URL (copier, or cookiecutter with cookiecutter.json). "
+            "Default: $SCAFFOLD_TEMPLATE, then the user config, then the bundled template.",
+        ),
+    ] = None,
+    preset: Annotated[
+        str | None,
+        typer.Option("--preset", "-p", help="minimal, standard or full (bundled template)."),
+    ] = None,
+    data: Annotated[
+        list[str] | None,
+        typer.Option("--data", "-d", help="Answer a question: key=value (repeatable)."),
+    ] = None,
+    defaults: Annotated[
+        bool, typer.Option("--defaults", help="Use default answers instead of asking.")
+    ] = False,
+    no_git: Annotated[
+        bool, typer.Option("--no-git", help="Skip git init and the first commit.")
+    ] = False,
+    vcs_ref: Annotated[
+        str | None, typer.Option("--vcs-ref", help="Template git tag or commit to use.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Allow a non-empty DEST; its files are kept.")
+    ] = False,
+    overwrite: Annotated[
+        bool,
+        typer.Option("--overwrite", help="With --force: replace DEST files the template also has."),
+    ] = False,
+    trust: Annotated[
+        bool, typer.Option("--trust", help="Allow the template's tasks, hooks and extensions.")
+    ] = False,
+) -> None:
+    """Generate a new ML project from the team template."""
+    options = NewOptions(
+        dest=dest,
+        template=template,
+        preset=preset,
+        data=parse_data(data or []),
+        defaults=defaults,
+        git=not no_git,
+        vcs_ref=vcs_ref,
+        force=force,
+        overwrite=overwrite,
+        trust=trust,
+    )
+    interactive = sys.stdin.isatty() and not defaults
+    if not interactive and not defaults:
+        from scaffold.console import err
+
+        err().print("[dim]No terminal attached: using the template's default answers.[/]")
+    report(create_project(options, interactive=interactive))
+
+
+def create_project(options: NewOptions, interactive: bool = False) -> NewResult:
+    """Validate, render atomically, then git init and commit. Raises ScaffoldError."""
+    from scaffold.engine import RenderRequest, render
+    from scaffold.gitops import init_and_commit, is_work_tree
+    from scaffold.names import check_names
+    from scaffold.settings import resolve_template
+
+    if options.preset is not None and options.preset not in PRESETS:
+        raise ScaffoldError(
+            f"unknown preset {options.preset!r}; choose one of {', '.join(PRESETS)}"
+        )
+    check_names(options.data.get("project_name"), options.data.get("package_name"))
+    choice = resolve_template(options.template)
+    data: dict[str, Any] = dict(options.data)
+    if options.preset:
+        data["preset"] = options.preset
+    was_repo = is_work_tree(options.dest)
+    result = render(
+        RenderRequest(
+            source=choice.source,
+            dest=options.dest,
+            data=data,
+            user_defaults=proposed_answers(options.dest),
+            defaults=not interactive,
+            vcs_ref=options.vcs_ref,
+            trust=options.trust,
+            force=options.force,
+            overwrite=options.overwrite,
+        )
+    )
+    commit = None
+    if options.git and not was_repo:
+        commit = init_and_commit(
+            result.dest,
+            f"Initial commit from scaffold ({choice.origin} template)",
+            str(result.answers.get("author_name", "")),
+            str(result.answers.get("author_email", "")),
+        )
+    return NewResult(result, choice.source, choice.origin, commit)
+
+
+def report(result: NewResult) -> None:
+    from rich.panel import Panel
+
+    from scaffold.console import out
+
+    answers = result.render.answers
+    dest = result.render.dest
+    name = answers.get("project_name", dest.name)
+    preset = f", preset {answers['preset']}" if "preset" in answers else ""
+    out().print(
+        f"[bold green]Created[/] {name} in {dest} ({result.template_origin} template{preset})"
+    )
+    for kept in result.render.skipped:
+        out().print(f"  [yellow]kept[/] your {kept} (the template's version was not written)")
+    if result.commit:
+        out().print(f"  git repository initialised, first commit {result.commit}")
+    steps = [f"cd {_shell_path(dest)}"]
+    if (dest / "Makefile").is_file():
+        steps += [
+            "make install    # create .venv with uv and install the project",
+            "make check      # lint, format check, tests",
+        ]
+    if (dest / ".pre-commit-config.yaml").is_file():
+        steps.append("uv run pre-commit install   # run the hooks on every commit")
+    out().print(Panel("\n".join(steps), title="Next steps", expand=False))
+
+
+def _shell_path(path: Path) -> str:
+    import shlex
+
+    try:
+        return shlex.quote(str(path.relative_to(Path.cwd())))
+    except ValueError:
+        return shlex.quote(str(path))

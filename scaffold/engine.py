@@ -1,0 +1,210 @@
+"""Rendering a template (copier, or cookiecutter when it has ``cookiecutter.json``) atomically.
+
+Everything is rendered into a temporary folder beside the destination, then moved in, so a
+failure or Ctrl-C never leaves a half-written project behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from scaffold.errors import ScaffoldError
+
+Engine = Literal["copier", "cookiecutter"]
+_URL_PREFIXES = ("http://", "https://", "git@", "git+", "ssh://", "file://", "gh:", "gl:")
+COPIER_FILES = ("copier.yml", "copier.yaml")
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(_URL_PREFIXES) or source.endswith(".git")
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    source: str
+    dest: Path
+    data: Mapping[str, Any] = field(default_factory=dict)
+    # Proposed answers: used as is with --defaults, offered as the default when prompting.
+    user_defaults: Mapping[str, Any] = field(default_factory=dict)
+    defaults: bool = False
+    vcs_ref: str | None = None
+    trust: bool = False
+    force: bool = False
+    overwrite: bool = False
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    dest: Path
+    engine: Engine
+    answers: dict[str, Any]
+    skipped: list[str]  # existing files kept because --overwrite was not given
+
+
+def detect_engine(template_dir: Path) -> Engine:
+    if any((template_dir / name).is_file() for name in COPIER_FILES):
+        return "copier"
+    if (template_dir / "cookiecutter.json").is_file():
+        return "cookiecutter"
+    raise ScaffoldError(
+        f"{template_dir} is not a template: it has neither copier.yml nor cookiecutter.json"
+    )
+
+
+def check_destination(dest: Path, force: bool) -> None:
+    if dest.exists() and not dest.is_dir():
+        raise ScaffoldError(f"destination {dest} exists and is not a folder")
+    if dest.is_dir() and any(dest.iterdir()) and not force:
+        raise ScaffoldError(
+            f"destination {dest} is not empty; choose a new folder, or pass --force to add "
+            "the project to it (existing files are kept unless --overwrite)"
+        )
+
+
+@contextmanager
+def _cloned(source: str, vcs_ref: str | None) -> Iterator[Path]:
+    """A local checkout of a git URL, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="scaffold-clone-") as tmp:
+        args = ["git", "clone", "--quiet", *([] if vcs_ref else ["--depth", "1"]), source, tmp]
+        result = subprocess.run(args, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            lines = result.stderr.strip().splitlines()
+            raise ScaffoldError(
+                f"cannot clone template {source}: {lines[-1] if lines else 'git failed'}"
+            )
+        if vcs_ref:
+            checkout = subprocess.run(
+                ["git", "checkout", "--quiet", vcs_ref], cwd=tmp, capture_output=True, text=True
+            )
+            if checkout.returncode != 0:
+                raise ScaffoldError(f"template {source} has no ref {vcs_ref!r}")
+        yield Path(tmp)
+
+
+@contextmanager
+def _local_template(source: str, vcs_ref: str | None) -> Iterator[Path]:
+    if is_url(source):
+        with _cloned(source, vcs_ref) as path:
+            yield path
+        return
+    path = Path(source).expanduser()
+    if not path.is_dir():
+        raise ScaffoldError(f"template not found: {source} is not a folder or a git URL")
+    yield path.resolve()
+
+
+def _render_copier(request: RenderRequest, source: str, target: Path) -> dict[str, Any]:
+    import copier
+    import yaml
+
+    copier.run_copy(
+        source,
+        target,
+        data=dict(request.data),
+        user_defaults=dict(request.user_defaults),
+        defaults=request.defaults,
+        vcs_ref=request.vcs_ref,
+        unsafe=request.trust,
+        quiet=True,
+        cleanup_on_error=False,
+    )
+    answers_file = target / ".copier-answers.yml"
+    if not answers_file.is_file():
+        return dict(request.data)
+    loaded = yaml.safe_load(answers_file.read_text(encoding="utf-8")) or {}
+    return dict(loaded)
+
+
+def _render_cookiecutter(request: RenderRequest, template: Path, target: Path) -> dict[str, Any]:
+    from cookiecutter.main import cookiecutter
+
+    out = target.parent / "cookiecutter-out"
+    out.mkdir()
+    rendered = Path(
+        cookiecutter(
+            str(template),
+            no_input=request.defaults,
+            extra_context={**request.user_defaults, **request.data},
+            output_dir=str(out),
+            accept_hooks=request.trust,
+        )
+    )
+    rendered.rename(target)
+    return {"_template": str(template), **request.data}
+
+
+def _place(rendered: Path, dest: Path, overwrite: bool) -> list[str]:
+    """Move the rendered tree into ``dest``; return the existing files that were kept."""
+    if dest.is_dir() and not any(dest.iterdir()):
+        dest.rmdir()
+    if not dest.exists():
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(rendered, dest)  # a rename when staging is on the same filesystem
+        return []
+    skipped: list[str] = []
+    for path in sorted(rendered.rglob("*")):
+        if path.is_dir():
+            continue
+        relative = path.relative_to(rendered)
+        target = dest / relative
+        if target.exists() and not overwrite:
+            skipped.append(relative.as_posix())
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+    return skipped
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+def render(request: RenderRequest) -> RenderResult:
+    """Render ``request.source`` into ``request.dest`` or leave nothing behind."""
+    dest = request.dest.expanduser().absolute()
+    check_destination(dest, request.force)
+    parent = dest.parent if dest.parent.exists() else Path(tempfile.gettempdir())
+    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.scaffold-", dir=parent))
+    try:
+        target = staging / "project"
+        with _local_template(request.source, request.vcs_ref) as template_dir:
+            engine = detect_engine(template_dir)
+            try:
+                if engine == "copier":
+                    # A URL goes to copier as is, so the answers file records where it came from.
+                    source = request.source if is_url(request.source) else str(template_dir)
+                    answers = _render_copier(request, source, target)
+                else:
+                    answers = _render_cookiecutter(request, template_dir, target)
+            except (ScaffoldError, KeyboardInterrupt):
+                raise
+            except Exception as exc:
+                if os.environ.get("SCAFFOLD_DEBUG"):
+                    raise
+                raise ScaffoldError(f"the template failed to render: {_describe(exc)}") from exc
+        _validate_answers(answers)
+        skipped = _place(target, dest, request.overwrite)
+        return RenderResult(dest=dest, engine=engine, answers=answers, skipped=skipped)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _validate_answers(answers: Mapping[str, Any]) -> None:
+    """Check the names a template derived by default, which copier does not validate."""
+    from scaffold.names import check_names
+
+    project = answers.get("project_name")
+    package = answers.get("package_name")
+    check_names(
+        str(project) if project is not None else None,
+        str(package) if package is not None else None,
+    )

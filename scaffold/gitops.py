@@ -1,0 +1,50 @@
+"""The few git operations scaffold needs, through the git command line."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from scaffold.errors import ScaffoldError
+
+
+def git_available() -> bool:
+    return shutil.which("git") is not None
+
+
+def run_git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
+
+
+def is_work_tree(path: Path) -> bool:
+    return path.is_dir() and run_git(path, "rev-parse", "--is-inside-work-tree").returncode == 0
+
+
+def _identity_args(repo: Path, fallback_name: str, fallback_email: str) -> list[str]:
+    """Use the user's git identity; fall back to the project's author only where none is set."""
+    args: list[str] = []
+    if not run_git(repo, "config", "user.name").stdout.strip():
+        args += ["-c", f"user.name={fallback_name or 'scaffold'}"]
+    if not run_git(repo, "config", "user.email").stdout.strip():
+        args += ["-c", f"user.email={fallback_email or 'scaffold@localhost'}"]
+    return args
+
+
+def init_and_commit(repo: Path, message: str, author_name: str = "", author_email: str = "") -> str:
+    """``git init`` + add everything + first commit; return the short commit id."""
+    if not git_available():
+        raise ScaffoldError("git is not installed; install it or pass --no-git")
+    identity = _identity_args(repo, author_name, author_email)
+    steps = {
+        "init": ["init", "--quiet", "--initial-branch=main"],
+        "add": ["add", "--all"],
+        "commit": [*identity, "commit", "--quiet", "--no-verify", "-m", message],
+    }
+    for name, args in steps.items():
+        result = run_git(repo, *args)
+        if result.returncode != 0:
+            detail = (result.stderr or result.stdout).strip().splitlines()
+            reason = detail[-1] if detail else f"exit {result.returncode}"
+            raise ScaffoldError(f"git {name} failed in {repo}: {reason}")
+    return run_git(repo, "rev-parse", "--short", "HEAD").stdout.strip()
