@@ -1,0 +1,225 @@
+"""``scaffold new``: behaviour on a tiny template (fast) and on the bundled one (slow)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from scaffold.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def tiny_template(tmp_path: Path) -> Path:
+    """A copier template with the bundled template's name questions and one file."""
+    root = tmp_path / "tiny"
+    (root / "project").mkdir(parents=True)
+    (root / "copier.yml").write_text(
+        "_subdirectory: project\n"
+        "project_name: {type: str}\n"
+        "package_name: {type: str, default: \"{{ project_name | lower | replace('-', '_') }}\"}\n"
+        "python_version: {type: str, default: '3.11'}\n"
+        "fail: {type: bool, default: false}\n",
+        encoding="utf-8",
+    )
+    (root / "project" / "info.txt.jinja").write_text(
+        "{{ package_name }} on {{ python_version }}\n", encoding="utf-8"
+    )
+    (root / "project" / "{{ _copier_conf.answers_file }}.jinja").write_text(
+        "{{ _copier_answers | to_nice_yaml }}", encoding="utf-8"
+    )
+    # Rendering this file fails when fail=true: a template error half-way through.
+    (root / "project" / "zz_late.txt.jinja").write_text(
+        "{% if fail %}{{ undefined_function() }}{% endif %}ok\n", encoding="utf-8"
+    )
+    return root
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def main(*args: str) -> subprocess.CompletedProcess[str]:
+    """Through the real entry point, where ScaffoldError becomes ``error: ...`` and exit 2."""
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "scaffold", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_renders_into_dest_commits_and_prints_next_steps(
+    tiny_template: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "churn-model"
+    result = main("new", str(dest), "--template", str(tiny_template), "--defaults")
+    assert result.returncode == 0, result.stderr
+    assert (dest / "info.txt").read_text() == f"churn_model on {_running_python()}\n"
+    log = subprocess.run(["git", "log", "--oneline"], cwd=dest, capture_output=True, text=True)
+    assert len(log.stdout.splitlines()) == 1
+    clean = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=dest, capture_output=True, text=True
+    )
+    assert clean.stdout == ""
+    assert "Next steps" in result.stdout
+
+
+def test_data_overrides_answers_and_no_git_skips_the_repo(
+    tiny_template: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "p"
+    result = main(
+        "new", str(dest), "-t", str(tiny_template), "--defaults", "--no-git",
+        "--data", "package_name=churn", "-d", "python_version=3.12",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (dest / "info.txt").read_text() == "churn on 3.12\n"
+    assert not (dest / ".git").exists()
+
+
+def _running_python() -> str:
+    import sys
+
+    return f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--data", "package_name=class"], "is a Python keyword"),
+        (["--data", "package_name=1model"], "starts with a digit"),
+        (["--data", "package_name="], "the package name is empty"),
+        (["--data", "package_name=os"], "would shadow"),
+        (["--data", "project_name=../../etc"], "contains a path separator"),
+        (["--data", "project_name=   "], "the project name is empty"),
+        (["--data", "no-equals-sign"], "--data takes key=value"),
+        (["--preset", "huge"], "unknown preset 'huge'"),
+    ],
+)
+def test_bad_names_and_options_are_one_line_errors(
+    tiny_template: Path, tmp_path: Path, args: list[str], message: str
+) -> None:
+    dest = tmp_path / "p"
+    result = main("new", str(dest), "-t", str(tiny_template), "--defaults", *args)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ")
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not dest.exists()
+
+
+def test_a_derived_package_name_is_validated_too(tiny_template: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "2024-forecast"
+    result = main("new", str(dest), "-t", str(tiny_template), "--defaults")
+    assert result.returncode == 2
+    assert "starts with a digit" in result.stderr
+    assert list(tmp_path.iterdir()) == [tiny_template]
+
+
+def test_missing_template_is_an_error(tmp_path: Path) -> None:
+    result = main("new", str(tmp_path / "p"), "--template", str(tmp_path / "nowhere"), "--defaults")
+    assert result.returncode == 2
+    assert "template not found" in result.stderr
+    assert not (tmp_path / "p").exists()
+
+
+def test_a_folder_that_is_not_a_template_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "plain").mkdir()
+    result = main("new", str(tmp_path / "p"), "--template", str(tmp_path / "plain"), "--defaults")
+    assert result.returncode == 2
+    assert "neither copier.yml nor cookiecutter.json" in result.stderr
+
+
+def test_non_empty_destination_is_refused_and_untouched(
+    tiny_template: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "existing"
+    dest.mkdir()
+    (dest / "info.txt").write_text("mine\n")
+    result = main("new", str(dest), "-t", str(tiny_template), "--defaults")
+    assert result.returncode == 2
+    assert "is not empty" in result.stderr
+    assert [p.name for p in dest.iterdir()] == ["info.txt"]
+    assert (dest / "info.txt").read_text() == "mine\n"
+
+
+def test_force_keeps_existing_files_and_overwrite_replaces_them(
+    tiny_template: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "existing"
+    dest.mkdir()
+    (dest / "info.txt").write_text("mine\n")
+    kept = main("new", str(dest), "-t", str(tiny_template), "--defaults", "--force", "--no-git")
+    assert kept.returncode == 0, kept.stderr
+    assert (dest / "info.txt").read_text() == "mine\n"
+    assert (dest / "zz_late.txt").is_file()
+    assert "kept" in kept.stdout and "info.txt" in kept.stdout
+    replaced = main(
+        "new",
+        str(dest),
+        "-t",
+        str(tiny_template),
+        "--defaults",
+        "--force",
+        "--overwrite",
+        "--no-git",
+    )
+    assert replaced.returncode == 0, replaced.stderr
+    assert (dest / "info.txt").read_text() == f"existing on {_running_python()}\n"
+
+
+def test_a_failing_render_leaves_nothing_behind(tiny_template: Path, tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    result = main("new", str(work / "p"), "-t", str(tiny_template), "--defaults", "-d", "fail=true")
+    assert result.returncode == 2
+    assert "failed to render" in result.stderr
+    assert list(work.iterdir()) == []
+
+
+def test_ctrl_c_during_render_leaves_nothing_behind(
+    tiny_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import copier
+
+    from scaffold.commands.new import NewOptions, create_project
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        target = Path(str(args[1]))
+        target.mkdir(parents=True)
+        (target / "half-written.txt").write_text("partial")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(copier, "run_copy", interrupted)
+    work = tmp_path / "work"
+    work.mkdir()
+    with pytest.raises(KeyboardInterrupt):
+        create_project(NewOptions(dest=work / "p", template=str(tiny_template), defaults=True))
+    assert list(work.iterdir()) == []
+
+
+def test_template_choice_order_flag_env_config_bundled(
+    tiny_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scaffold.settings import bundled_template, config_path, resolve_template
+
+    assert resolve_template(None).source == str(bundled_template())
+    config = config_path()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'template = "{tmp_path / "from-config"}"\n')
+    assert resolve_template(None).source == str(tmp_path / "from-config")
+    monkeypatch.setenv("SCAFFOLD_TEMPLATE", str(tiny_template))
+    assert resolve_template(None).source == str(tiny_template)
+    assert resolve_template("flag").source == "flag"
+
+
+def test_help_and_version() -> None:
+    code, output = invoke("--version")
+    assert code == 0 and output.startswith("scaffold ")
+    code, output = invoke("--help")
+    assert code == 0 and "new" in output
