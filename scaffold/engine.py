@@ -59,6 +59,29 @@ def detect_engine(template_dir: Path) -> Engine:
     )
 
 
+def preset_choices(template_dir: Path) -> list[str]:
+    """The choices of a copier template's ``preset`` question ([] when it has none)."""
+    import yaml
+
+    for name in COPIER_FILES:
+        path = template_dir / name
+        if path.is_file():
+            questions = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            choices = (questions.get("preset") or {}).get("choices") or []
+            if isinstance(choices, dict):
+                return [str(value) for value in choices.values()]
+            return [str(choice) for choice in choices]
+    return []
+
+
+def check_preset(template_dir: Path, engine: Engine, preset: str) -> None:
+    choices = preset_choices(template_dir) if engine == "copier" else []
+    if not choices:
+        raise ScaffoldError(f"the template {template_dir.name} has no presets; drop --preset")
+    if preset not in choices:
+        raise ScaffoldError(f"unknown preset {preset!r}; this template has: {', '.join(choices)}")
+
+
 def check_destination(dest: Path, force: bool) -> None:
     if dest.exists() and not dest.is_dir():
         raise ScaffoldError(f"destination {dest} exists and is not a folder")
@@ -178,6 +201,8 @@ def render(request: RenderRequest) -> RenderResult:
         target = staging / "project"
         with _local_template(request.source, request.vcs_ref) as template_dir:
             engine = detect_engine(template_dir)
+            if "preset" in request.data:
+                check_preset(template_dir, engine, str(request.data["preset"]))
             try:
                 if engine == "copier":
                     # A URL goes to copier as is, so the answers file records where it came from.

@@ -23,6 +23,7 @@ def tiny_template(tmp_path: Path) -> Path:
         "project_name: {type: str}\n"
         "package_name: {type: str, default: \"{{ project_name | lower | replace('-', '_') }}\"}\n"
         "python_version: {type: str, default: '3.11'}\n"
+        "preset: {type: str, choices: [small, large], default: small}\n"
         "fail: {type: bool, default: false}\n",
         encoding="utf-8",
     )
@@ -98,7 +99,7 @@ def _running_python() -> str:
         (["--data", "project_name=../../etc"], "contains a path separator"),
         (["--data", "project_name=   "], "the project name is empty"),
         (["--data", "no-equals-sign"], "--data takes key=value"),
-        (["--preset", "huge"], "unknown preset 'huge'"),
+        (["--preset", "huge"], "unknown preset 'huge'; this template has: small, large"),
     ],
 )
 def test_bad_names_and_options_are_one_line_errors(
