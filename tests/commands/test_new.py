@@ -224,3 +224,29 @@ def test_help_and_version() -> None:
     assert code == 0 and output.startswith("scaffold ")
     code, output = invoke("--help")
     assert code == 0 and "new" in output
+
+
+def test_prompts_when_a_terminal_is_attached(tiny_template: Path, tmp_path: Path) -> None:
+    import sys
+
+    import pexpect
+
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "scaffold", "new", str(tmp_path / "asked"), "-t", str(tiny_template), "--no-git"],
+        cwd=str(tmp_path),
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 200),
+    )
+    child.expect("project_name")
+    child.sendline("")  # accept the proposed default: the folder name
+    child.expect("package_name")
+    child.sendline("\x15prompted_pkg")  # Ctrl-U clears the default, then type a new name
+    for _question in ("python_version", "preset", "fail"):
+        child.expect(_question)
+        child.sendline("")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert (tmp_path / "asked" / "info.txt").read_text().startswith("prompted_pkg on ")
