@@ -10,6 +10,8 @@ from pathlib import Path
 from scaffold.errors import ScaffoldError
 
 ENV_TEMPLATE = "SCAFFOLD_TEMPLATE"
+# The settings a user may set with ``scaffold config set``, and what each one means.
+KNOWN_KEYS = {"template": "the team template: a local path or git URL used by `scaffold new`"}
 
 
 def config_path() -> Path:
@@ -60,3 +62,68 @@ def resolve_template(flag: str | None) -> TemplateChoice:
     if configured := read_config().get("template"):
         return TemplateChoice(configured, str(config_path()))
     return TemplateChoice(str(bundled_template()), "bundled")
+
+
+def _check_key(key: str) -> None:
+    if key not in KNOWN_KEYS:
+        raise ScaffoldError(f"unknown setting {key!r}; known settings: {', '.join(KNOWN_KEYS)}")
+
+
+def normalise_template(source: str) -> str:
+    """A URL as is; a local path made absolute (so it works from any folder) and checked."""
+    from scaffold.engine import is_url
+
+    if is_url(source):
+        return source
+    path = Path(source).expanduser().resolve()
+    if not path.is_dir():
+        raise ScaffoldError(f"template not found: {source} is not a folder or a git URL")
+    if not any(
+        (path / name).is_file() for name in ("copier.yml", "copier.yaml", "cookiecutter.json")
+    ):
+        raise ScaffoldError(
+            f"{path} is not a template: it has neither copier.yml nor cookiecutter.json"
+        )
+    return str(path)
+
+
+def _toml_line(key: str, value: str) -> str:
+    import json
+
+    # A JSON string is a valid TOML basic string for everything a path or URL holds.
+    return f"{key} = {json.dumps(value, ensure_ascii=False)}\n"
+
+
+def write_config(values: dict[str, str]) -> Path:
+    """Write the whole user config file (flat ``key = "value"`` lines)."""
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(_toml_line(key, values[key]) for key in sorted(values))
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+    return path
+
+
+def set_value(key: str, value: str) -> str:
+    """Store a setting; return the value as stored."""
+    _check_key(key)
+    stored = normalise_template(value) if key == "template" else value
+    write_config({**read_config(), key: stored})
+    return stored
+
+
+def get_value(key: str) -> str | None:
+    _check_key(key)
+    return read_config().get(key)
+
+
+def unset_value(key: str) -> bool:
+    """Remove a setting; False when it was not set."""
+    _check_key(key)
+    values = read_config()
+    if key not in values:
+        return False
+    del values[key]
+    write_config(values)
+    return True

@@ -1,0 +1,62 @@
+"""Is a project behind its template? Which versions, and what changed in them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scaffold.errors import ScaffoldError
+from scaffold.updating.answers import read_record
+from scaffold.updating.changelog import entries_for, read_changelog
+from scaffold.updating.versions import list_releases, releases_after, version_of_commit
+
+
+@dataclass(frozen=True)
+class DriftResult:
+    project: Path
+    template: str
+    current: str  # the template version the project was last rendered or updated from
+    latest: str
+    behind: list[str]  # newer tags, oldest first
+    changelog: dict[str, str] = field(default_factory=dict)  # version -> entry, newest first
+
+    @property
+    def is_current(self) -> bool:
+        return not self.behind
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "project": str(self.project),
+            "template": self.template,
+            "current": self.current,
+            "latest": self.latest,
+            "up_to_date": self.is_current,
+            "behind": self.behind,
+            "changelog": self.changelog,
+        }
+
+
+def check_drift(project: Path) -> DriftResult:
+    record = read_record(project)
+    current = version_of_commit(record.commit)
+    if current is None:
+        raise ScaffoldError(
+            f"the project records no template version ({record.commit or 'no _commit'}); "
+            "it was generated from an untagged template"
+        )
+    releases = list_releases(record.src_path, prereleases=current.is_prerelease)
+    if not releases:
+        raise ScaffoldError(f"template {record.src_path} has no version tags")
+    newer = releases_after(current, releases)
+    changelog: dict[str, str] = {}
+    if newer and (text := read_changelog(record.src_path, newer[-1].tag)):
+        changelog = entries_for(text, [release.version for release in newer])
+    return DriftResult(
+        project=project,
+        template=record.src_path,
+        current=record.commit or str(current),
+        latest=releases[-1].tag,
+        behind=[release.tag for release in newer],
+        changelog=changelog,
+    )
