@@ -146,22 +146,58 @@ def _render_copier(request: RenderRequest, source: str, target: Path) -> dict[st
     return dict(loaded)
 
 
+def _cookiecutter_defaults(template: Path, proposed: Mapping[str, Any]) -> dict[str, Any]:
+    """scaffold's proposed answers for the plain-text questions this template really asks.
+
+    Others are left alone: a choice or a yes/no question would reject a value not offered.
+    """
+    import json
+
+    try:
+        context = json.loads((template / "cookiecutter.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ScaffoldError(f"cannot read {template / 'cookiecutter.json'}: {exc}") from exc
+    return {
+        key: value
+        for key, value in proposed.items()
+        if isinstance(context.get(key), str) and "{{" not in context[key]
+    }
+
+
 def _render_cookiecutter(request: RenderRequest, template: Path, target: Path) -> dict[str, Any]:
+    import json
+
     from cookiecutter.main import cookiecutter
 
-    out = target.parent / "cookiecutter-out"
-    out.mkdir()
+    if (template / "hooks").is_dir() and not request.trust:
+        from scaffold.console import err
+
+        err().print("[yellow]The template's hooks were not run; pass --trust to run them.[/]")
+    work = target.parent
+    # Replays and clones stay in the staging folder, not in the user's home.
+    config = {"replay_dir": str(work / "replay"), "cookiecutters_dir": str(work / "clones")}
     rendered = Path(
         cookiecutter(
             str(template),
             no_input=request.defaults,
-            extra_context={**request.user_defaults, **request.data},
-            output_dir=str(out),
+            extra_context={
+                **_cookiecutter_defaults(template, request.user_defaults),
+                **request.data,
+            },
+            output_dir=str(work / "cookiecutter-out"),
             accept_hooks=request.trust,
+            default_config=config,
         )
     )
     rendered.rename(target)
-    return {"_template": str(template), **request.data}
+    replays = sorted((work / "replay").glob("*.json"))
+    context = (
+        json.loads(replays[0].read_text(encoding="utf-8")).get("cookiecutter", {})
+        if replays
+        else {}
+    )
+    answers = {k: v for k, v in context.items() if not k.startswith("_")}
+    return {"_template": str(template), **answers}
 
 
 def _place(rendered: Path, dest: Path, overwrite: bool) -> list[str]:
