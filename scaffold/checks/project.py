@@ -1,0 +1,186 @@
+"""The project being checked: its root, its pyproject settings, its notebooks and tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from scaffold.errors import ScaffoldError
+
+Formatter = Literal["ruff", "black"]
+ROOT_MARKERS = ("pyproject.toml", ".git")
+# Folders never searched for notebooks or tests: environments, caches, build output.
+SKIPPED_DIRS = frozenset({"venv", "env", "node_modules", "site-packages", "__pycache__"})
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` holding pyproject.toml or .git, else ``start``."""
+    start = start.expanduser().resolve()
+    if not start.is_dir():
+        raise ScaffoldError(f"{start} is not a folder")
+    for folder in (start, *start.parents):
+        if any((folder / marker).exists() for marker in ROOT_MARKERS):
+            return folder
+    return start
+
+
+def read_pyproject(root: Path) -> dict[str, Any]:
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ScaffoldError(f"cannot read {path}: {exc}") from exc
+
+
+def _table(data: dict[str, Any], *keys: str) -> dict[str, Any]:
+    for key in keys:
+        value = data.get(key)
+        if not isinstance(value, dict):
+            return {}
+        data = value
+    return data
+
+
+def dev_requirements(pyproject: dict[str, Any]) -> list[str]:
+    """Requirement strings of the dev extras and dependency groups (PEP 735, uv, hatch envs)."""
+    found: list[str] = []
+    extras = _table(pyproject, "project", "optional-dependencies")
+    groups = pyproject.get("dependency-groups", {})
+    for name in ("dev", "test", "lint", "tests"):
+        for source in (extras.get(name), groups.get(name) if isinstance(groups, dict) else None):
+            if isinstance(source, list):
+                found += [item for item in source if isinstance(item, str)]
+    uv_dev = _table(pyproject, "tool", "uv").get("dev-dependencies")
+    if isinstance(uv_dev, list):
+        found += [item for item in uv_dev if isinstance(item, str)]
+    return found
+
+
+def requirement_name(requirement: str) -> str:
+    import re
+
+    match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+    return match.group(1).lower().replace("_", "-") if match else ""
+
+
+@dataclass(frozen=True)
+class FormatterChoice:
+    tool: Formatter
+    reason: str
+
+
+def _has(data: dict[str, Any], *keys: str) -> bool:
+    for key in keys:
+        if not isinstance(data, dict) or key not in data:
+            return False
+        data = data[key]
+    return isinstance(data, dict)
+
+
+def pre_commit_hooks(root: Path) -> set[str]:
+    """The hook ids of the project's .pre-commit-config.yaml (empty when absent or unreadable)."""
+    import yaml
+
+    path = root / ".pre-commit-config.yaml"
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return set()
+    repos = config.get("repos", []) if isinstance(config, dict) else []
+    hooks = [hook for repo in repos if isinstance(repo, dict) for hook in repo.get("hooks", [])]
+    return {str(hook["id"]) for hook in hooks if isinstance(hook, dict) and "id" in hook}
+
+
+def choose_formatter(
+    pyproject: dict[str, Any], hooks: frozenset[str] | set[str] = frozenset()
+) -> FormatterChoice:
+    """black when the project configures or depends on it and does not configure ruff format.
+
+    The explicit settings win: [tool.ruff.format], then [tool.black], then the pre-commit hooks,
+    then black among the dev dependencies; otherwise ruff format.
+    """
+    if _has(pyproject, "tool", "ruff", "format"):
+        return FormatterChoice("ruff", "[tool.ruff.format] is configured")
+    if _has(pyproject, "tool", "black"):
+        return FormatterChoice("black", "[tool.black] is configured")
+    if "ruff-format" in hooks:
+        return FormatterChoice("ruff", "pre-commit runs ruff-format")
+    if hooks & {"black", "black-jupyter"}:
+        return FormatterChoice("black", "pre-commit runs black")
+    if "black" in {requirement_name(req) for req in dev_requirements(pyproject)}:
+        return FormatterChoice("black", "black is a dev dependency")
+    return FormatterChoice("ruff", "the default")
+
+
+def _hidden_or_skipped(parts: Iterable[str]) -> bool:
+    return any(part.startswith(".") or part in SKIPPED_DIRS for part in parts)
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    pyproject: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def at(cls, start: Path) -> Project:
+        root = find_root(start)
+        return cls(root=root, pyproject=read_pyproject(root))
+
+    @property
+    def is_git(self) -> bool:
+        return (self.root / ".git").exists()
+
+    @cached_property
+    def formatter(self) -> FormatterChoice:
+        return choose_formatter(self.pyproject, pre_commit_hooks(self.root))
+
+    def files(self, pattern: str, under: Iterable[Path] = ()) -> list[Path]:
+        """Files matching a glob ``pattern`` (e.g. ``*.ipynb``), relative to the root, sorted.
+
+        In a git repository git-ignored files are left out; everywhere, hidden folders and
+        environments are. ``under`` restricts the search to these files or folders.
+        """
+        found = self._git_files(pattern) if self.is_git else None
+        if found is None:
+            found = list(self._walk(pattern))
+        paths = [path for path in found if not _hidden_or_skipped(path.parts[:-1])]
+        roots = [self.relative(path) for path in under]
+        if roots and Path(".") not in roots:
+            paths = [p for p in paths if any(p == r or r in p.parents for r in roots)]
+        return sorted(paths)
+
+    def relative(self, path: Path) -> Path:
+        absolute = path if path.is_absolute() else self.root / path
+        try:
+            return absolute.resolve().relative_to(self.root)
+        except ValueError:
+            return absolute.resolve()
+
+    def _git_files(self, pattern: str) -> list[Path] | None:
+        args = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--"]
+        try:
+            result = subprocess.run(
+                [*args, pattern], cwd=self.root, capture_output=True, check=False
+            )
+        except OSError:
+            return None
+        if result.returncode != 0:
+            return None
+        names = result.stdout.decode("utf-8", "replace").split("\0")
+        return [
+            Path(name) for name in dict.fromkeys(names) if name and (self.root / name).is_file()
+        ]
+
+    def _walk(self, pattern: str) -> Iterator[Path]:
+        for folder, dirs, files in os.walk(self.root):
+            dirs[:] = [d for d in dirs if not _hidden_or_skipped([d])]
+            base = Path(folder).relative_to(self.root)
+            yield from (base / name for name in files if Path(name).match(pattern))

@@ -1,0 +1,57 @@
+"""Rendering a report: one rich table (with the failing tools' output above it) or JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from scaffold.checks.model import Report, Status
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+STYLES = {Status.PASSED: "green", Status.FAILED: "bold red", Status.SKIPPED: "yellow"}
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(report.to_dict(), indent=2)
+
+
+def table(report: Report) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table(
+        title=f"scaffold {'fix' if report.fix else 'check'}: {report.root}", title_justify="left"
+    )
+    grid.add_column("Step", no_wrap=True)
+    grid.add_column("Result")
+    grid.add_column("Time", justify="right", no_wrap=True)
+    grid.add_column("How to fix")
+    for step in report.steps:
+        result = Text(step.status.value, style=STYLES[step.status])
+        if step.summary:
+            result.append(f" {step.summary}", style="default")
+        grid.add_row(step.name, result, f"{step.seconds:.1f}s", Text(step.fix_hint))
+    return grid
+
+
+def print_report(report: Report, console: Console) -> None:
+    from rich.rule import Rule
+    from rich.text import Text
+
+    for step in report.steps:
+        if step.failed and step.output.strip():
+            console.print(Rule(Text(step.name, style="bold red"), align="left"))
+            console.print(Text(step.output.rstrip()), soft_wrap=True)
+    console.print(table(report))
+    failed = [step.name for step in report.steps if step.failed]
+    if failed:
+        console.print(
+            f"[bold red]{len(failed)} of {len(report.steps)} steps failed:[/] {', '.join(failed)}"
+        )
+    else:
+        console.print(
+            f"[bold green]All {len(report.steps)} steps passed[/] (or had nothing to check)"
+        )
