@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from scaffold import __version__
-from scaffold.commands import config, drift, new, update
+from scaffold.commands import check, config, drift, lint, new, test, update
 
 app = typer.Typer(
     name="scaffold",
@@ -38,6 +38,9 @@ def _root(
 
 
 app.command("new")(new.new)
+app.command("check")(check.check)
+app.command("lint")(lint.lint)
+app.command("test")(test.test)
 app.command("update")(update.update)
 app.command("drift")(drift.drift)
 app.add_typer(config.app)
