@@ -6,6 +6,7 @@ import typer
 
 from scaffold import __version__
 from scaffold.commands import check, config, drift, lint, new, test, update
+from scaffold.commands import template as template_commands
 
 app = typer.Typer(
     name="scaffold",
@@ -44,6 +45,7 @@ app.command("test")(test.test)
 app.command("update")(update.update)
 app.command("drift")(drift.drift)
 app.add_typer(config.app)
+app.add_typer(template_commands.app)
 
 
 def main() -> None:

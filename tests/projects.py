@@ -7,12 +7,12 @@ Tests that modify a project must work on a copy (``copy_project``).
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from scaffold import projectenv
 from scaffold.commands.new import NewOptions, create_project
 
 BIN = Path(sys.executable).parent
@@ -36,12 +36,10 @@ def generate(dest: Path, preset: str, git: bool = True, **data: str) -> Path:
 
 def build_env(project: Path) -> Path:
     """Create ``project/.venv`` with uv and the interpreter running the tests; install [dev]."""
-    env = {**os.environ, "VIRTUAL_ENV": str(project / ".venv")}
-    env.pop("CONDA_PREFIX", None)
-    run([tool("uv"), "venv", "--quiet", "--python", sys.executable, ".venv"], project, env)
-    extras = "[dev]"
-    run([tool("uv"), "pip", "install", "--quiet", "-e", f".{extras}"], project, env)
-    return project / ".venv" / "bin"
+    try:
+        return projectenv.build_env(project)
+    except projectenv.EnvBuildError as exc:
+        raise AssertionError(f"{exc}\n{exc.output}") from exc
 
 
 def run(

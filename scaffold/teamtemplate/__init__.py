@@ -1,0 +1,1 @@
+"""Team templates: starting one from the bundled template, and testing every preset of one."""
