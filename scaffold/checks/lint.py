@@ -8,7 +8,7 @@ from pathlib import Path
 
 from scaffold.checks import notebooks
 from scaffold.checks.context import CheckContext
-from scaffold.checks.model import Outcome, Status, Step
+from scaffold.checks.model import Outcome, Status, Step, plural
 from scaffold.checks.tools import ToolRun, install_hint, run_tool
 
 NOTEBOOK_GLOB = "*.ipynb"
@@ -23,10 +23,6 @@ def lint_steps(context: CheckContext) -> list[Step]:
         RuffStep(context, notebook_paths),
         FormatStep(context),
     ]
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def missing_tool(tool: str, package: str | None = None) -> Outcome:
@@ -86,9 +82,9 @@ class RuffStep:
             summary = ruff_summary(result.output, f"no errors in {what}")
             return Outcome(Status.PASSED, summary, output=result.output, command=result.command)
         if self.context.fix:
-            hint = "fix the remaining errors by hand (see the output above)"
+            hint = "fix the remaining errors by hand (output above)"
         else:
-            hint = "scaffold lint --fix, then fix the rest by hand (see the output above)"
+            hint = "scaffold lint --fix; fix the rest by hand (output above)"
         summary = ruff_summary(result.output, last_line(result.output) or "ruff failed")
         return Outcome(Status.FAILED, summary, hint, result.output, result.command)
 

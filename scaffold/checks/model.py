@@ -8,6 +8,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 class Status(StrEnum):
     PASSED = "passed"
     FAILED = "failed"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from scaffold.checks.model import Report, Status
+from scaffold.checks.model import Report, Status, plural
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -49,7 +49,8 @@ def print_report(report: Report, console: Console) -> None:
     failed = [step.name for step in report.steps if step.failed]
     if failed:
         console.print(
-            f"[bold red]{len(failed)} of {len(report.steps)} steps failed:[/] {', '.join(failed)}"
+            f"[bold red]{len(failed)} of {plural(len(report.steps), 'step')} failed:[/] "
+            f"{', '.join(failed)}"
         )
     else:
         console.print(
