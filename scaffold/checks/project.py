@@ -143,7 +143,7 @@ class Project:
         return choose_formatter(self.pyproject, pre_commit_hooks(self.root))
 
     def files(self, pattern: str, under: Iterable[Path] = ()) -> list[Path]:
-        """Files matching a glob ``pattern`` (e.g. ``*.ipynb``), relative to the root, sorted.
+        """Files whose name matches ``pattern`` (e.g. ``*.ipynb``), relative to the root, sorted.
 
         In a git repository git-ignored files are left out; everywhere, hidden folders and
         environments are. ``under`` restricts the search to these files or folders.
@@ -168,7 +168,7 @@ class Project:
         args = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--"]
         try:
             result = subprocess.run(
-                [*args, pattern], cwd=self.root, capture_output=True, check=False
+                [*args, f":(glob)**/{pattern}"], cwd=self.root, capture_output=True, check=False
             )
         except OSError:
             return None
