@@ -44,3 +44,14 @@ def read_record(project: Path) -> TemplateRecord:
         commit=str(commit) if commit else None,
         answers={str(k): v for k, v in raw.items() if not str(k).startswith("_")},
     )
+
+
+def require_version(record: TemplateRecord) -> str:
+    """The recorded template version; ScaffoldError when the template was not versioned."""
+    if not record.commit:
+        raise ScaffoldError(
+            f"the project records no template version: {record.src_path} was not a git "
+            "repository with version tags when it was generated, so there is nothing to "
+            "update from (start a versioned team template with `scaffold template init`)"
+        )
+    return record.commit

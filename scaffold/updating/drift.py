@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffold.errors import ScaffoldError
-from scaffold.updating.answers import read_record
+from scaffold.updating.answers import read_record, require_version
 from scaffold.updating.changelog import entries_for, read_changelog
 from scaffold.updating.versions import list_releases, releases_after, version_of_commit
 
@@ -39,10 +39,10 @@ class DriftResult:
 
 def check_drift(project: Path) -> DriftResult:
     record = read_record(project)
-    current = version_of_commit(record.commit)
+    current = version_of_commit(require_version(record))
     if current is None:
         raise ScaffoldError(
-            f"the project records no template version ({record.commit or 'no _commit'}); "
+            f"the project records template commit {record.commit}, not a version: "
             "it was generated from an untagged template"
         )
     releases = list_releases(record.src_path, prereleases=current.is_prerelease)

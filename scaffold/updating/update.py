@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from scaffold.errors import ScaffoldError
 from scaffold.gitops import run_git
-from scaffold.updating.answers import TemplateRecord, read_record
+from scaffold.updating.answers import TemplateRecord, read_record, require_version
 from scaffold.updating.conflicts import files_with_conflicts
 from scaffold.updating.gitstate import (
     present_files,
@@ -82,8 +82,9 @@ def update_project(project: Path, to: str | None = None, trust: bool = False) ->
     """Update ``project`` in place. Conflicts left behind are listed in the result."""
     project = project.expanduser().resolve()
     record = read_record(project)
+    version = require_version(record)
     require_repo(project)
-    result = UpdateResult(project, record.src_path, record.commit or "?", record.commit or "?")
+    result = UpdateResult(project, record.src_path, version, version)
     if remaining := files_with_conflicts(project):
         result.applied = False
         result.conflicts = remaining

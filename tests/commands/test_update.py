@@ -175,3 +175,18 @@ def test_folder_without_answers_file_is_a_clear_error(tmp_path: Path) -> None:
 
     assert code == 2
     assert "has no .copier-answers.yml" in output
+
+
+def test_project_from_an_unversioned_template_is_a_clear_error(tmp_path: Path) -> None:
+    template = tmp_path / "plain"
+    template.mkdir()
+    (template / "copier.yml").write_text("project_name: {type: str, default: x}\n", "utf-8")
+    (template / "{{ _copier_conf.answers_file }}.jinja").write_text(
+        "{{ _copier_answers|to_nice_yaml }}", "utf-8"
+    )
+    made = generate(template, tmp_path / "proj")
+
+    for command in ("update", "drift"):
+        code, output = run_cli(command, str(made))
+        assert code == 2
+        assert "records no template version" in output

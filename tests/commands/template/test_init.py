@@ -47,6 +47,14 @@ def test_projects_from_the_team_template_are_versioned_and_can_drift(tmp_path: P
     assert not (project / "CHANGELOG.md").exists()
     assert run_cli("drift", str(project))[0] == 0
 
-    git(team, "commit", "--allow-empty", "--quiet", "-m", "release")
+    gitignore = team / "project" / ".gitignore.jinja"
+    gitignore.write_text(gitignore.read_text(encoding="utf-8") + "team-scratch/\n", "utf-8")
+    git(team, "commit", "--quiet", "-am", "ignore team-scratch/")
     git(team, "tag", "v1.1.0")
     assert run_cli("drift", str(project))[0] == 1
+
+    code, output = run_cli("update", str(project))
+    assert code == 0, output
+    assert "team-scratch/" in (project / ".gitignore").read_text(encoding="utf-8")
+    git(project, "commit", "--quiet", "-am", "template v1.1.0")
+    assert run_cli("drift", str(project))[0] == 0
