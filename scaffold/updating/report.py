@@ -62,8 +62,10 @@ def _show_kept(result: UpdateResult) -> None:
 def _show_conflicts(result: UpdateResult) -> None:
     if not result.conflicts:
         return
+    listed = {change.path for change in result.changes if change.change == "conflict"}
     for path in result.conflicts:
-        out().print(f"  [bold red]conflict[/] {escape(path)}")
+        if path not in listed:
+            out().print(f"  [bold red] conflict[/] {escape(path)}")
     out().print(
         "Edit the conflicted files: keep what you need between the markers "
         "('<<<<<<< before updating' ... '>>>>>>> after updating'), then git add and commit."

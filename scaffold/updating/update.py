@@ -101,7 +101,14 @@ def _apply(record: TemplateRecord, ref: str, trust: bool, result: UpdateResult) 
     project = record.project
     edited = _copier_step(lambda: edited_template_files(record, trust))
     before = tracked_files(project)
-    _copier_step(lambda: _run_copier_update(project, ref, trust))
+    try:
+        _copier_step(lambda: _run_copier_update(project, ref, trust))
+    except ScaffoldError as exc:
+        # The tree was clean before, so everything changed since came from the update.
+        raise ScaffoldError(
+            f"{exc} (the project may be partly updated; undo with "
+            "`git reset --hard && git clean -fd`)"
+        ) from exc
     added = present_files(project) - before
     result.kept = keep_removed_edits(project, edited, added)
     result.to_version = read_record(project).commit or ref

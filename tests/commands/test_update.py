@@ -190,3 +190,17 @@ def test_project_from_an_unversioned_template_is_a_clear_error(tmp_path: Path) -
         code, output = run_cli(command, str(made))
         assert code == 2
         assert "records no template version" in output
+
+
+def test_diff_on_a_dirty_tree_previews_with_uncommitted_work_and_changes_nothing(
+    project: Path,
+) -> None:
+    edit(project, "config.txt", "setting = 1", "setting = 7")  # not committed
+
+    code, output = run_cli("update", str(project), "--diff")
+
+    assert code == 0, output
+    assert "Would update" in output
+    assert "conflict" in output and "config.txt" in output
+    assert git(project, "status", "--porcelain") == " M config.txt\n"
+    assert "<<<<<<<" not in (project / "config.txt").read_text(encoding="utf-8")
