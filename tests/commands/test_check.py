@@ -87,3 +87,29 @@ def test_a_generated_project_passes_every_step(
     assert code == 0
     ruff = next(step for step in report["steps"] if step["name"] == "ruff")
     assert Path(ruff["command"][0]).parent == project / ".venv" / "bin"
+
+
+@pytest.mark.slow
+def test_a_broken_generated_project_fails_each_step_and_fix_repairs_the_fixable(
+    generated_project: Callable[[str], Path], tmp_path: Path
+) -> None:
+    import yaml
+
+    from tests.checks.repos import write_notebook
+
+    project = copy_project(generated_project("minimal"), tmp_path / "p")
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    package = project / "src" / answers["package_name"]
+    (package / "unused.py").write_text('import os\n\n\ndef name() -> str:\n    return "x"\n')
+    (package / "messy.py").write_text("def double(x: float) -> float:\n    return x*2\n")
+    write_notebook(project / "notebooks" / "run.ipynb", "value = 5 * 2", executed=True)
+    write_notebook(project / "notebooks" / "messy.ipynb", "import sys\n\nvalue = 5")
+    (project / "tests" / "test_wrong.py").write_text(
+        "def test_wrong() -> None:\n    assert [] == [1]\n"
+    )
+    code, report = check_json("-C", str(project))
+    assert code == 1
+    assert {s["name"]: s["status"] for s in report["steps"]} == dict.fromkeys(STEPS, "failed")
+    code, report = check_json("--fix", "-C", str(project))
+    assert [s["name"] for s in report["steps"] if s["status"] == "failed"] == ["pytest"]
+    assert "test_wrong" in report["steps"][-1]["output"]
