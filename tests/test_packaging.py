@@ -48,16 +48,16 @@ def test_installed_wheel_generates_offline_from_its_own_template(
     wheel: Path, tmp_path: Path
 ) -> None:
     venv = tmp_path / "venv"
-    # System site-packages supply the dependencies; the wheel's own scaffold shadows the checkout.
-    run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], tmp_path)
+    # A clean environment with the wheel and its dependencies: no checkout on sys.path.
+    run([tool("uv"), "venv", "--quiet", "--python", sys.executable, str(venv)], tmp_path)
     run(
         [
             tool("uv"),
             "pip",
             "install",
+            "--quiet",
             "--python",
             str(venv / "bin" / "python"),
-            "--no-deps",
             str(wheel),
         ],
         tmp_path,
