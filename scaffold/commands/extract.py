@@ -1,0 +1,118 @@
+"""``scaffold extract``: notebook code into the package, with test skeletons, kept in sync."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from scaffold.options import JsonOutput
+
+if TYPE_CHECKING:
+    from scaffold.notebooks import ExtractResult
+
+
+def extract(
+    notebook: Annotated[
+        Path,
+        typer.Argument(help="The notebook (.ipynb) to extract from.", show_default=False),
+    ],
+    module: Annotated[
+        str | None,
+        typer.Option(
+            "--module",
+            "-m",
+            help="Module to write, NAME or PACKAGE.NAME (default: from the notebook's name, "
+            "01-ab-cleaning.ipynb -> cleaning).",
+        ),
+    ] = None,
+    rewrite_notebook: Annotated[
+        bool,
+        typer.Option("--rewrite-notebook", help="Replace the moved code with an import."),
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Write nothing; exit 1 when notebook and module differ."),
+    ] = False,
+    json_output: JsonOutput = False,
+) -> None:
+    """Move functions, classes and imports from a notebook into the package, with tests."""
+    from scaffold.errors import ScaffoldError
+    from scaffold.notebooks import differences, plan_extraction, write_changes
+
+    if notebook.suffix != ".ipynb" or not notebook.is_file():
+        raise ScaffoldError(f"{notebook} is not a notebook file (.ipynb)")
+    result = plan_extraction(notebook, module, rewrite=rewrite_notebook)
+    if check:
+        problems = differences(result)
+        _render_check(result, problems, json_output)
+        raise typer.Exit(1 if problems else 0)
+    write_changes(result.changes)
+    _render(result, json_output)
+
+
+def result_data(result: ExtractResult) -> dict[str, object]:
+    return {
+        "notebook": str(result.notebook),
+        "module": str(result.module_path),
+        "moved": result.moved,
+        "constants": result.constants,
+        "imports": result.imports,
+        "parameters": result.parameters,
+        "stays": result.stays,
+        "globals": [vars(use) for use in result.global_uses],
+        "tests": [{"name": t.name, "runs": t.runs} for t in result.tests],
+        "written": [str(change.path) for change in result.changes],
+    }
+
+
+def _render_check(result: ExtractResult, problems: list[str], json_output: bool) -> None:
+    from scaffold.console import out
+
+    if json_output:
+        import json
+
+        out().print_json(json.dumps({"in_sync": not problems, "differences": problems}))
+        return
+    if not problems:
+        out().print(f"[green]in sync[/] {result.notebook} and {result.module_path}")
+    for problem in problems:
+        out().print(f"[red]differs[/] {problem}", soft_wrap=True)
+
+
+def _render(result: ExtractResult, json_output: bool) -> None:
+    from rich.markup import escape
+
+    from scaffold.console import out
+
+    if json_output:
+        import json
+
+        out().print_json(json.dumps(result_data(result)))
+        return
+    console = out()
+    if not result.moved and not result.constants:
+        console.print(
+            f"Nothing to extract from {result.notebook}: no top-level functions, "
+            "classes or export cells that can move."
+        )
+    else:
+        moved = ", ".join(result.moved + result.constants)
+        console.print(f"[bold green]Extracted[/] {moved} into {result.import_name}", soft_wrap=True)
+    for use in result.global_uses:
+        what = "keyword-only parameter" if use.action == "parameter" else "module constant"
+        console.print(
+            f"  {use.owner} reads notebook global `{use.name}` ({use.where}): now a {what}"
+        )
+    for name, reason in result.stays.items():
+        console.print(
+            f"  [yellow]stays in the notebook[/] {escape(name)}: {escape(reason)}", soft_wrap=True
+        )
+    for name in result.superseded:
+        console.print(f"  {name} is defined more than once: the last definition moved")
+    for test in result.tests:
+        state = "calls the notebook's example" if test.runs else "skipped until written"
+        console.print(f"  added {test.name} ({state})")
+    for change in result.changes:
+        console.print(f"  [dim]wrote {change.path}[/]")

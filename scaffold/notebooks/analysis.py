@@ -1,0 +1,240 @@
+"""Which top-level code of a notebook can move into the package, and how.
+
+Every code cell is masked (see ``ipython``) and parsed. Top-level ``def``/``class``
+statements and whole ``export`` cells are candidates. Each candidate's free names are
+resolved against the notebook: an import moves with it, a literal constant assigned once
+becomes a module constant, a notebook variable becomes a keyword-only parameter (functions
+only, when every use of the function is a call), and anything else keeps the candidate in
+the notebook with a reason. The result guarantees the module imports without a NameError.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import symtable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from scaffold.errors import ScaffoldError
+from scaffold.notebooks.edits import owns_lines
+from scaffold.notebooks.ipython import CellSyntaxError, MaskedCell, mask_cell
+from scaffold.notebooks.reading import CodeCell, Notebook
+
+Kind = Literal["import", "future", "def", "class", "constant", "other", "masked"]
+_BUILTINS = set(dir(builtins)) | {"__name__", "__file__", "__doc__"}
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+@dataclass(eq=False)
+class Item:
+    """One top-level statement of a code cell."""
+
+    cell: CodeCell
+    masked: MaskedCell
+    node: ast.stmt
+    kind: Kind
+    names: list[str]  # names the statement binds
+    owns_lines: bool = True  # no other statement on its lines: it can be moved by lines
+
+    @property
+    def where(self) -> str:
+        return f"cell {self.cell.number}, line {self.node.lineno}"
+
+
+@dataclass
+class GlobalUse:
+    """A moved function or class reading a notebook global, and what was done about it."""
+
+    owner: str
+    name: str
+    where: str
+    action: Literal["parameter", "constant", "import"]
+
+
+@dataclass
+class Analysis:
+    items: list[Item]
+    moved: list[Item]  # defs, classes, export statements, in notebook order
+    constants: list[Item]
+    imports: list[tuple[Item, str]]  # (import statement, bound name it provides)
+    parameters: dict[str, list[str]]  # function -> keyword-only parameters added
+    stays: dict[str, str]  # candidate name -> why it stays in the notebook
+    global_uses: list[GlobalUse] = field(default_factory=list)
+    superseded: list[str] = field(default_factory=list)
+
+    def moved_names(self) -> list[str]:
+        names = [name for item in self.constants for name in item.names]
+        return names + [name for item in self.moved for name in item.names]
+
+
+def parse_cells(notebook: Notebook) -> list[Item]:
+    items: list[Item] = []
+    for cell in notebook.cells:
+        try:
+            masked = mask_cell(cell.source)
+            tree = ast.parse(masked.python)
+        except (CellSyntaxError, SyntaxError) as exc:
+            line = getattr(exc, "line", None) or getattr(exc, "lineno", 1)
+            raise ScaffoldError(
+                f"{notebook.path}: cell {cell.number} ({cell.first_line!r}) has a syntax "
+                f"error at line {line}: {exc}"
+            ) from None
+        lines = masked.python.split("\n")
+        for node in tree.body:
+            kind, names = _classify(node, masked)
+            owns = owns_lines(node, tree.body, lines)
+            items.append(Item(cell, masked, node, kind, names, owns))
+    return items
+
+
+def _classify(node: ast.stmt, masked: MaskedCell) -> tuple[Kind, list[str]]:
+    names = bound_names(node)
+    if node.lineno in masked.masked_lines:
+        return "masked", names
+    if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+        return "future", names
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        return "import", names
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return "def", names
+    if isinstance(node, ast.ClassDef):
+        return "class", names
+    if _literal_assignment(node):
+        return "constant", names
+    return "other", names
+
+
+def _literal_assignment(node: ast.stmt) -> bool:
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target, value = node.targets[0], node.value
+    elif isinstance(node, ast.AnnAssign) and node.value is not None:
+        target, value = node.target, node.value
+    else:
+        return False
+    if not isinstance(target, ast.Name):
+        return False
+    try:
+        ast.literal_eval(value)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def bound_names(node: ast.stmt) -> list[str]:
+    """Names a top-level statement binds in the notebook's namespace."""
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return [node.name]
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        return [(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"]
+    collector = _StoreCollector()
+    collector.visit(node)
+    return collector.names
+
+
+class _StoreCollector(ast.NodeVisitor):
+    """Names stored at module level, not looking into nested scopes."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if isinstance(node.ctx, ast.Store | ast.Del) and node.id not in self.names:
+            self.names.append(node.id)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            self.names.extend(bound_names(node))
+            return
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            self.names.append(node.name)
+            return
+        if isinstance(node, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp):
+            return
+        if isinstance(node, ast.GeneratorExp):
+            return
+        super().generic_visit(node)
+
+
+@dataclass
+class References:
+    import_time: set[str]  # read when the module is imported (decorators, defaults, bases)
+    call_time: set[str]  # read when called (function bodies)
+    writes: set[str]  # declared ``global`` and assigned
+
+
+def references(node: ast.stmt) -> References:
+    """Free names of one top-level statement, split by when they are read."""
+    table = symtable.symtable(ast.unparse(node), "<cell>", "exec")
+    own = set(bound_names(node))
+    import_time = {
+        s.get_name() for s in table.get_symbols() if s.is_referenced() and s.get_name() not in own
+    }
+    refs = References(import_time, set(), set())
+    for child in table.get_children():
+        _collect(child, refs, at_import=child.get_type() == "class")
+    return refs
+
+
+def _collect(table: symtable.SymbolTable, refs: References, at_import: bool) -> None:
+    for symbol in table.get_symbols():
+        if not symbol.is_global():
+            continue
+        if symbol.is_declared_global() and symbol.is_assigned():
+            refs.writes.add(symbol.get_name())
+        if symbol.is_referenced() or symbol.is_declared_global():
+            (refs.import_time if at_import else refs.call_time).add(symbol.get_name())
+    for child in table.get_children():
+        _collect(child, refs, at_import=at_import and child.get_type() == "class")
+
+
+def first_use(node: ast.AST, name: str) -> int:
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and sub.id == name:
+            return sub.lineno
+    return getattr(node, "lineno", 1)
+
+
+def value_uses(items: list[Item]) -> set[str]:
+    """Names used other than as the function of a direct call (``df.apply(f)``, ``@f``)."""
+    called: set[int] = set()
+    used: set[str] = set()
+    for item in items:
+        for sub in ast.walk(item.node):
+            if isinstance(sub, ast.Call):
+                called.add(id(sub.func))
+        for sub in ast.walk(item.node):
+            if (
+                isinstance(sub, ast.Name)
+                and isinstance(sub.ctx, ast.Load)
+                and id(sub) not in called
+            ):
+                used.add(sub.id)
+    return used
+
+
+def mutated_names(items: list[Item]) -> set[str]:
+    """Names whose object is changed in place (``x[k] = v``, ``x.append(v)``) or rebound
+    through ``global`` somewhere: their literal value is not a constant."""
+    names: set[str] = set()
+    for item in items:
+        for sub in ast.walk(item.node):
+            if isinstance(sub, ast.Global):
+                names.update(sub.names)
+            target = None
+            if isinstance(sub, ast.Subscript | ast.Attribute) and isinstance(
+                sub.ctx, ast.Store | ast.Del
+            ):
+                target = sub.value
+            elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute):
+                target = sub.func.value if _mutable_method(sub.func.attr) else None
+            if isinstance(target, ast.Name):
+                names.add(target.id)
+    return names
+
+
+def _mutable_method(name: str) -> bool:
+    return name in {
+        "append", "extend", "insert", "pop", "remove", "clear", "update", "add",
+        "discard", "setdefault", "popitem", "sort", "reverse", "__setitem__",
+    }  # fmt: skip

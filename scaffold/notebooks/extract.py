@@ -1,0 +1,285 @@
+"""Planning an extraction (every file's new text, nothing written) and writing it atomically."""
+
+from __future__ import annotations
+
+import ast
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scaffold.errors import ScaffoldError
+from scaffold.notebooks.analysis import Analysis, GlobalUse
+from scaffold.notebooks.module import check_importable, merge, prune_imports, snippets
+from scaffold.notebooks.project import (
+    check_module_name,
+    find_package,
+    find_root,
+    header_line,
+    module_name_for,
+    recorded_notebooks,
+    relative,
+)
+from scaffold.notebooks.testgen import TestSkeleton, merge_tests, skeletons, test_names
+from scaffold.notebooks.tools import format_python
+
+
+@dataclass
+class FileChange:
+    path: Path
+    old: str | None
+    new: str
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+
+@dataclass
+class ExtractResult:
+    notebook: Path
+    root: Path
+    module_path: Path
+    import_name: str  # "pkg.module"
+    moved: list[str]
+    constants: list[str]
+    imports: list[str]
+    parameters: dict[str, list[str]]
+    stays: dict[str, str]
+    global_uses: list[GlobalUse]
+    superseded: list[str]
+    tests: list[TestSkeleton]
+    module: FileChange | None
+    test_file: FileChange | None
+    notebook_change: FileChange | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> list[FileChange]:
+        found = [self.module, self.test_file, self.notebook_change]
+        return [change for change in found if change is not None and change.changed]
+
+
+def plan_extraction(
+    notebook_path: Path, module: str | None = None, rewrite: bool = False, formatting: bool = True
+) -> ExtractResult:
+    """Everything ``scaffold extract`` would write, computed in memory."""
+    from scaffold.notebooks.reading import read_notebook
+    from scaffold.notebooks.resolve import analyse
+
+    notebook = read_notebook(notebook_path)
+    root = find_root(notebook_path.resolve().parent)
+    package, module_name = _target(root, notebook_path, module)
+    analysis = analyse(notebook)
+    module_path = root / "src" / package / f"{module_name}.py"
+    import_name = f"{package}.{module_name}"
+    rel = relative(notebook_path, root)
+    module_change = _module_change(analysis, module_path, import_name, root, rel, formatting)
+    test_path = root / "tests" / f"test_{module_name}.py"
+    old_tests = _read(test_path)
+    tests = skeletons(analysis, rel, test_names(old_tests))
+    test_change = _test_change(
+        test_path, old_tests, tests, package, module_name, rel, root, formatting
+    )
+    result = ExtractResult(
+        notebook=notebook_path,
+        root=root,
+        module_path=module_path,
+        import_name=import_name,
+        moved=[n for item in analysis.moved for n in item.names] or [],
+        constants=[n for item in analysis.constants for n in item.names],
+        imports=[name for _, name in analysis.imports],
+        parameters=analysis.parameters,
+        stays=analysis.stays,
+        global_uses=analysis.global_uses,
+        superseded=analysis.superseded,
+        tests=tests,
+        module=module_change,
+        test_file=test_change,
+    )
+    if rewrite:
+        result.notebook_change = _notebook_change(notebook, analysis, import_name)
+    return result
+
+
+def _target(root: Path, notebook_path: Path, module: str | None) -> tuple[str, str]:
+    if module and "." in module:
+        package, _, name = module.rpartition(".")
+        if not (root / "src" / package.replace(".", "/") / "__init__.py").is_file():
+            raise ScaffoldError(f"no package {package} in {root / 'src'}")
+        return package, check_module_name(name)
+    name = check_module_name(module) if module else module_name_for(notebook_path)
+    return find_package(root), name
+
+
+def path_package(root: Path) -> str:
+    """The project's package: first-party for import sorting."""
+    try:
+        return find_package(root)
+    except ScaffoldError:
+        return ""
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScaffoldError(f"cannot read {path}: {exc}") from exc
+
+
+def _module_change(
+    analysis: Analysis, path: Path, import_name: str, root: Path, rel: str, formatting: bool
+) -> FileChange | None:
+    old = _read(path)
+    header = header_line(Path(root / rel), root)
+    if old is not None and not recorded_notebooks(old):
+        raise ScaffoldError(
+            f"{relative(path, root)} exists and was not written by scaffold extract; "
+            "choose another name with --module"
+        )
+    found = snippets(analysis, import_name)
+    if not found or not analysis.moved + analysis.constants:
+        return None if old is None else FileChange(path, old, old)
+    base = old or f'{header}\n"""Code extracted from {rel} by scaffold extract."""\n'
+    text = prune_imports(merge(base, header, found))
+    check_importable(text, relative(path, root))
+    if formatting:
+        text = format_python(text, path, root, first_party=path_package(root))
+    return FileChange(path, old, text)
+
+
+def _test_change(
+    path: Path,
+    old: str | None,
+    tests: list[TestSkeleton],
+    package: str,
+    module: str,
+    rel: str,
+    root: Path,
+    formatting: bool,
+) -> FileChange | None:
+    if not tests:
+        return None
+    if old is None:
+        text = merge_tests(None, tests, package, module, rel)
+        return FileChange(
+            path,
+            None,
+            format_python(text, path, root, first_party=path_package(root)) if formatting else text,
+        )
+    bodies = "\n\n".join(test.text for test in tests)
+    if formatting:
+        bodies = format_python(bodies, path, root, sort_imports=False)
+    text = merge_tests(old, tests, package, module, rel, bodies)
+    return FileChange(path, old, text.rstrip() + "\n")
+
+
+def _notebook_change(notebook: Any, analysis: Analysis, import_name: str) -> FileChange | None:
+    import nbformat
+
+    from scaffold.notebooks.nbrewrite import rewrite
+
+    node = rewrite(notebook, analysis, import_name)
+    old = notebook.path.read_text(encoding="utf-8")
+    if node is None:
+        return FileChange(notebook.path, old, old)
+    new: str = nbformat.writes(node, version=node.nbformat)  # type: ignore[no-untyped-call]
+    return FileChange(notebook.path, old, new if new.endswith("\n") else new + "\n")
+
+
+def write_changes(changes: list[FileChange]) -> None:
+    """Write every file to a temporary sibling first, then move them all in."""
+    staged: list[Path] = []
+    try:
+        for change in changes:
+            change.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f".{change.path.name}.", dir=change.path.parent)
+            staged.append(Path(name))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(change.new)
+            mode = change.path.stat().st_mode & 0o777 if change.path.exists() else _new_file_mode()
+            os.chmod(name, mode)
+        for tmp, change in zip(staged, changes, strict=True):
+            os.replace(tmp, change.path)
+    finally:
+        for tmp in staged:
+            tmp.unlink(missing_ok=True)
+
+
+def _new_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def differences(result: ExtractResult) -> list[str]:
+    """What differs between the notebook and the files extract would write."""
+    found = []
+    if result.module is not None and result.module.changed:
+        found += module_differences(result.module, result.root)
+    change = result.notebook_change
+    if change is not None and change.changed:
+        found.append(
+            f"{relative(change.path, result.root)} still holds code that moved: {', '.join(result.moved + result.constants)}"
+        )
+    return found
+
+
+def module_differences(change: FileChange, root: Path) -> list[str]:
+    where = relative(change.path, root)
+    if change.old is None:
+        return [f"{where} does not exist yet: run scaffold extract"]
+    old, new = _definitions(change.old), _definitions(change.new)
+    found = [
+        f"{where}: {name} differs from the notebook"
+        if name in old
+        else f"{where}: {name} is in the notebook but not in the module"
+        for name in new
+        if old.get(name) != new[name]
+    ]
+    return found or [f"{where} differs from what scaffold extract writes (imports or formatting)"]
+
+
+def _definitions(text: str) -> dict[str, str]:
+    from scaffold.notebooks.analysis import bound_names
+
+    found = {}
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        for name in bound_names(node):
+            found[name] = ast.unparse(node)
+    return found
+
+
+@dataclass(frozen=True)
+class SyncProblem:
+    notebook: str
+    module: str
+    message: str
+
+
+def check_sync(project_root: Path) -> list[SyncProblem]:
+    """Every notebook a module records it was extracted from, compared with that module."""
+    problems = []
+    for module_path in sorted((project_root / "src").glob("*/*.py")):
+        text = _read(module_path) or ""
+        module = relative(module_path, project_root)
+        for rel in recorded_notebooks(text):
+            notebook = project_root / rel
+            if not notebook.is_file():
+                problems.append(
+                    SyncProblem(rel, module, f"{rel} is recorded in {module} but is missing")
+                )
+                continue
+            import_name = f"{module_path.parent.name}.{module_path.stem}"
+            try:
+                result = plan_extraction(notebook, import_name)
+            except ScaffoldError as exc:
+                problems.append(SyncProblem(rel, module, str(exc)))
+                continue
+            problems += [SyncProblem(rel, module, message) for message in differences(result)]
+    return problems

@@ -1,0 +1,153 @@
+"""``--rewrite-notebook``: the moved code leaves the notebook, an import takes its place.
+
+Edits are made on the cells' own text (positions from the parse of the masked cell, whose
+lines are the cell's lines), so everything else in the notebook stays byte for byte.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import re
+from typing import Any
+
+from scaffold.notebooks.analysis import Analysis, Item
+from scaffold.notebooks.edits import Edit, apply, pass_keywords, statement_span
+from scaffold.notebooks.reading import Notebook, is_export_marker
+
+
+def rewrite(notebook: Notebook, analysis: Analysis, import_from: str) -> Any | None:
+    """A rewritten copy of the notebook node, or None when nothing changes."""
+    moved = sorted(
+        analysis.constants + analysis.moved, key=lambda i: (i.cell.number, i.node.lineno)
+    )
+    moved_ids = {id(item) for item in moved}
+    remaining = [item for item in analysis.items if id(item) not in moved_ids]
+    used = _names_used(remaining, notebook, moved)
+    existing = _own_import(remaining, import_from)
+    names = set(analysis.moved_names()) & used
+    if existing is not None:
+        names |= set(existing.names)
+    edits: dict[int, list[Edit]] = {}
+    statement = _import_statement(import_from, names)
+    if existing is not None and names != set(existing.names):
+        _replace(edits, existing, statement)
+    for position, item in enumerate(moved):
+        text = statement if position == 0 and existing is None and names else None
+        _replace(edits, item, text)
+    moved_imports = {name for _, name in analysis.imports}
+    for item in remaining:
+        _prune_import(edits, item, moved_imports - used)
+        _pass_new_parameters(edits, item, analysis.parameters)
+    return _apply(notebook, edits)
+
+
+def _names_used(remaining: list[Item], notebook: Notebook, moved: list[Item]) -> set[str]:
+    """Names the code left in the notebook reads, including inside IPython lines."""
+    used = {
+        node.id
+        for item in remaining
+        for node in ast.walk(item.node)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    }
+    inside_moved = {
+        (item.cell.number, line)
+        for item in moved
+        for line in range(item.node.lineno, (item.node.end_lineno or item.node.lineno) + 1)
+    }
+    for item in remaining:
+        for line, text in item.masked.masked_lines.items():
+            if (item.cell.number, line) not in inside_moved:
+                used.update(re.findall(r"[A-Za-z_]\w*", text))
+    for cell in notebook.cells:
+        if not any(item.cell is cell for item in remaining + moved) and cell.source.strip():
+            used.update(re.findall(r"[A-Za-z_]\w*", cell.source))  # %%bash and the like
+    return used
+
+
+def _own_import(items: list[Item], import_from: str) -> Item | None:
+    for item in items:
+        node = item.node
+        if isinstance(node, ast.ImportFrom) and node.module == import_from and not node.level:
+            return item if item.owns_lines else None
+    return None
+
+
+def _import_statement(import_from: str, names: set[str]) -> str:
+    ordered = sorted(names, key=lambda n: (0 if n.isupper() else 1 if n[:1].isupper() else 2, n))
+    return f"from {import_from} import {', '.join(ordered)}"
+
+
+def _replace(edits: dict[int, list[Edit]], item: Item, text: str | None) -> None:
+    """Remove the item's lines (with an export marker right above), or put ``text`` there."""
+    lines = item.cell.source.split("\n")
+    is_definition = isinstance(item.node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    first, last = statement_span(item.node, item.masked.python.split("\n"), is_definition)
+    while first > 1 and (is_export_marker(lines[first - 2]) or not lines[first - 2].strip()):
+        if is_export_marker(lines[first - 2]):
+            first -= 1
+            break
+        first -= 1
+    first = _skip_blank(lines, first, last)
+    end = (last + 1, 0) if last < len(lines) else (last, len(lines[last - 1]))
+    replacement = "" if text is None else text + ("\n" if last < len(lines) else "")
+    edits.setdefault(item.cell.number, []).append(Edit((first, 0), end, replacement))
+
+
+def _skip_blank(lines: list[str], first: int, last: int) -> int:
+    while first < last and not lines[first - 1].strip():
+        first += 1
+    return first
+
+
+def _prune_import(edits: dict[int, list[Edit]], item: Item, unused: set[str]) -> None:
+    node = item.node
+    if item.kind != "import" or not item.owns_lines or not unused & set(item.names):
+        return
+    assert isinstance(node, ast.Import | ast.ImportFrom)
+    kept = [a for a in node.names if (a.asname or a.name).split(".")[0] not in unused]
+    if kept:
+        reduced = copy.copy(node)
+        reduced.names = kept
+        _replace(edits, item, ast.unparse(reduced))
+    else:
+        _replace(edits, item, None)
+
+
+def _pass_new_parameters(
+    edits: dict[int, list[Edit]], item: Item, parameters: dict[str, list[str]]
+) -> None:
+    lines = item.cell.source.split("\n")
+    for node in ast.walk(item.node):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            continue
+        if node.func.id not in parameters:
+            continue
+        span = range(node.lineno, (node.end_lineno or node.lineno) + 1)
+        if any(line in item.masked.masked_lines for line in span):
+            continue  # the call is inside an IPython line: positions differ
+        edit = pass_keywords(node, lines, parameters[node.func.id])
+        if edit is not None:
+            edits.setdefault(item.cell.number, []).append(edit)
+
+
+def _apply(notebook: Notebook, edits: dict[int, list[Edit]]) -> Any | None:
+    if not edits:
+        return None
+    node = copy.deepcopy(notebook.node)
+    emptied = []
+    for number, cell_edits in edits.items():
+        cell = node.cells[number - 1]
+        source = _tidy(apply(cell.source, cell_edits))
+        if source != cell.source:
+            cell.source = source
+            if not source.strip():
+                emptied.append(number - 1)
+    for index in reversed(emptied):
+        del node.cells[index]
+    return node if node != notebook.node else None
+
+
+def _tidy(source: str) -> str:
+    """No leading or trailing blank lines, and at most two blank lines in a row."""
+    return re.sub(r"\n{4,}", "\n\n\n", source).strip("\n")

@@ -1,0 +1,225 @@
+"""Deciding what moves: candidates, their globals, parameters, and what stays (and why)."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from scaffold.errors import ScaffoldError
+from scaffold.notebooks.analysis import (
+    _BUILTINS,
+    Analysis,
+    GlobalUse,
+    Item,
+    References,
+    first_use,
+    mutated_names,
+    parse_cells,
+    references,
+    value_uses,
+)
+from scaffold.notebooks.reading import Notebook
+
+_DEFS = ("def", "class")
+
+
+@dataclass
+class _Context:
+    items: list[Item]
+    bindings: dict[str, list[Item]]
+    candidates: list[Item]
+    refs: dict[int, References]
+    literals: set[str]
+    imported: set[str]
+    value_used: set[str]
+    stays: dict[int, str]
+    params: dict[int, set[str]]
+
+    def moving(self, item: Item) -> bool:
+        return id(item) in self.refs and id(item) not in self.stays
+
+
+def analyse(notebook: Notebook) -> Analysis:
+    items = parse_cells(notebook)
+    context = _context(items)
+    while _resolve_round(context):
+        pass
+    for item in context.candidates:
+        if item.kind not in _DEFS and id(item) in context.stays:
+            raise ScaffoldError(
+                f"{notebook.path}: {item.where} is marked export but "
+                f"{context.stays[id(item)]}; mark the cells it needs export too, or unmark it"
+            )
+    return _analysis(context)
+
+
+def _context(items: list[Item]) -> _Context:
+    bindings: dict[str, list[Item]] = {}
+    for item in items:
+        for name in item.names:
+            bindings.setdefault(name, []).append(item)
+    last_def = {item.names[0]: item for item in items if item.kind in _DEFS}
+    candidates = [
+        item
+        for item in items
+        if item.owns_lines
+        and (
+            (item.kind in _DEFS and last_def[item.names[0]] is item)
+            or (item.cell.exported and item.kind in ("other", "constant"))
+        )
+    ]
+    mutated = mutated_names(items)
+    literals = {
+        name
+        for name, binders in bindings.items()
+        if len(binders) == 1
+        and binders[0].kind == "constant"
+        and binders[0].owns_lines
+        and name not in mutated
+    }
+    imported = {n for n, b in bindings.items() if all(i.kind in ("import", "future") for i in b)}
+    return _Context(
+        items=items,
+        bindings=bindings,
+        candidates=candidates,
+        refs={id(item): references(item.node) for item in candidates},
+        literals=literals,
+        imported=imported,
+        value_used=value_uses(items),
+        stays={},
+        params={id(item): set() for item in candidates},
+    )
+
+
+def _resolve_round(context: _Context) -> bool:
+    """One pass over the moving candidates; True when anything changed."""
+    changed = False
+    for item in context.candidates:
+        if not context.moving(item):
+            continue
+        before = set(context.params[id(item)])
+        reason = _check(context, item)
+        if reason is None:
+            reason = _check_parameters(context, item)
+        if reason is not None:
+            context.stays[id(item)] = reason
+            changed = True
+        elif context.params[id(item)] != before:
+            changed = True
+    return changed
+
+
+def _check(context: _Context, item: Item) -> str | None:
+    refs = context.refs[id(item)]
+    for name in sorted(refs.writes):
+        return f"assigns the notebook global `{name}` (global statement)"
+    for at_import, names in ((True, refs.import_time), (False, refs.call_time)):
+        for name in sorted(names):
+            reason = _resolve_name(context, item, name, at_import)
+            if reason is not None:
+                return reason
+    return None
+
+
+def _resolve_name(context: _Context, item: Item, name: str, at_import: bool) -> str | None:
+    """None when ``name`` is available to the moved ``item`` (possibly as a new parameter)."""
+    binders = context.bindings.get(name, [])
+    if not binders:
+        return None if name in _BUILTINS else f"reads `{name}`, which the notebook never defines"
+    if name in context.imported or name in context.literals:
+        return None
+    candidates = [b for b in binders if id(b) in context.refs]
+    if candidates and all(b.kind in _DEFS or id(b) in context.refs for b in binders):
+        if all(context.moving(b) for b in candidates):
+            callee_params = context.params[id(candidates[-1])]
+            if callee_params and not at_import and item.kind == "def":
+                context.params[id(item)] |= callee_params
+                return None
+            return None if not callee_params else f"uses `{name}`, which needs new parameters"
+        return f"uses `{name}`, which stays in the notebook"
+    if any(b.kind in ("import", "future") for b in binders):
+        return f"reads `{name}`, which is imported conditionally or also assigned"
+    if at_import or item.kind != "def":
+        return f"reads the notebook variable `{name}` ({binders[0].where})"
+    context.params[id(item)].add(name)
+    return None
+
+
+def _check_parameters(context: _Context, item: Item) -> str | None:
+    if not context.params[id(item)]:
+        return None
+    name = item.names[0]
+    node = item.node
+    assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    if name in context.value_used:
+        return "reads notebook variables and is used other than by a direct call"
+    if node.args.posonlyargs:
+        return "reads notebook variables and has positional-only parameters"
+    return None
+
+
+def _analysis(context: _Context) -> Analysis:
+    moved = [item for item in context.candidates if context.moving(item)]
+    used: set[str] = set()
+    for item in moved:
+        refs = context.refs[id(item)]
+        used |= refs.import_time | refs.call_time
+    constants = [
+        context.bindings[name][0]
+        for name in sorted(used & context.literals)
+        if id(context.bindings[name][0]) not in context.refs
+    ]
+    constants.sort(key=context.items.index)
+    imports = [(context.bindings[name][-1], name) for name in sorted(used & context.imported)]
+    imports += [
+        (item, name)
+        for item in context.items
+        if item.kind == "future" and moved
+        for name in item.names
+    ]
+    analysis = Analysis(
+        items=context.items,
+        moved=moved,
+        constants=constants,
+        imports=imports,
+        parameters={
+            item.names[0]: sorted(context.params[id(item)])
+            for item in moved
+            if context.params[id(item)]
+        },
+        stays={
+            _label(item): reason
+            for item in context.candidates
+            if (reason := context.stays.get(id(item)))
+        },
+    )
+    analysis.global_uses = _global_uses(context, moved, analysis.parameters)
+    counts: dict[str, int] = {}
+    for item in context.items:
+        if item.kind in _DEFS:
+            counts[item.names[0]] = counts.get(item.names[0], 0) + 1
+    analysis.superseded = sorted(name for name, count in counts.items() if count > 1)
+    return analysis
+
+
+def _label(item: Item) -> str:
+    return item.names[0] if item.kind in _DEFS else item.where
+
+
+def _global_uses(
+    context: _Context, moved: list[Item], parameters: dict[str, list[str]]
+) -> list[GlobalUse]:
+    uses = []
+    for item in moved:
+        refs = context.refs[id(item)]
+        owner = _label(item)
+        for name in sorted(refs.import_time | refs.call_time):
+            action = None
+            if name in parameters.get(owner, []):
+                action = "parameter"
+            elif name in context.literals:
+                action = "constant"
+            if action is not None:
+                where = f"cell {item.cell.number}, line {first_use(item.node, name)}"
+                uses.append(GlobalUse(owner, name, where, action))  # type: ignore[arg-type]
+    return uses
