@@ -6,6 +6,7 @@ import typer
 
 from scaffold import __version__
 from scaffold.commands import check, config, drift, lint, new, test, update
+from scaffold.commands import extract as extract_command
 from scaffold.commands import template as template_commands
 
 app = typer.Typer(
@@ -39,6 +40,7 @@ def _root(
 
 
 app.command("new")(new.new)
+app.command("extract")(extract_command.extract)
 app.command("check")(check.check)
 app.command("lint")(lint.lint)
 app.command("test")(test.test)
