@@ -1,0 +1,118 @@
+"""Delivery files of every preset that has them: CI, dependabot, Dockerfile, pre-commit.
+
+Validated by the tools a reviewer would use: check-jsonschema, zizmor, hadolint, pre-commit.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.projects import run, tool
+from tests.template.conftest import ProjectFactory
+
+GITHUB = [("standard", {}), ("full", {}), ("standard", {"formatter": "black"})]
+DOCKER = [("standard", {}), ("full", {}), ("standard", {"serving": "none"})]
+ALL = [("minimal", {}), *GITHUB, ("standard", {"ci": "gitlab"})]
+
+
+def _ids(cases: list[tuple[str, dict[str, str]]]) -> list[str]:
+    return ["-".join([p, *(f"{k}={v}" for k, v in d.items())]) for p, d in cases]
+
+
+@pytest.mark.parametrize(("preset", "data"), GITHUB, ids=_ids(GITHUB))
+def test_github_workflow_is_valid_and_has_no_zizmor_findings(
+    preset: str, data: dict[str, str], rendered: ProjectFactory
+) -> None:
+    project = rendered(preset, **data)
+    workflow = project / ".github" / "workflows" / "ci.yml"
+    check = tool("check-jsonschema")
+    run([check, "--builtin-schema", "vendor.github-workflows", str(workflow)], project)
+    dependabot = project / ".github" / "dependabot.yml"
+    run([check, "--builtin-schema", "vendor.dependabot", str(dependabot)], project)
+    result = run(
+        [tool("zizmor"), "--offline", "--persona=pedantic", "--no-progress", ".github"],
+        project,
+    )
+    assert "No findings" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("preset", "data"), GITHUB, ids=_ids(GITHUB))
+def test_github_workflow_is_least_privilege(
+    preset: str, data: dict[str, str], rendered: ProjectFactory
+) -> None:
+    workflow = rendered(preset, **data) / ".github" / "workflows" / "ci.yml"
+    text = workflow.read_text()
+    loaded = yaml.safe_load(text)
+    assert loaded["permissions"] == {"contents": "read"}
+    uses = re.findall(r"uses: (\S+)(.*)", text)
+    assert uses, "the workflow uses actions"
+    for action, comment in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), action
+        assert re.match(r"\s+# v\d", comment), f"{action} needs a '# vX' comment"
+    checkouts = [
+        step
+        for job in loaded["jobs"].values()
+        for step in job["steps"]
+        if step.get("uses", "").startswith("actions/checkout@")
+    ]
+    assert all(step["with"]["persist-credentials"] is False for step in checkouts)
+    jobs = set(loaded["jobs"])
+    assert {"lint", "test", "evaluate"} <= jobs
+    has_docker = (workflow.parents[2] / "Dockerfile").exists()
+    assert ("image" in jobs) == has_docker
+    if has_docker:
+        assert "docker build" in text and "docker push" not in text
+
+
+def test_gitlab_ci_is_valid(rendered: ProjectFactory) -> None:
+    project = rendered("standard", ci="gitlab")
+    gitlab = project / ".gitlab-ci.yml"
+    run([tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", str(gitlab)], project)
+    jobs = yaml.safe_load(gitlab.read_text())
+    assert {"lint", "test", "evaluate", "build-image"} <= set(jobs)
+    assert any("cli gate" in line for line in jobs["evaluate"]["script"])
+
+
+@pytest.mark.parametrize(("preset", "data"), DOCKER, ids=_ids(DOCKER))
+def test_dockerfile_passes_hadolint(
+    preset: str, data: dict[str, str], rendered: ProjectFactory
+) -> None:
+    project = rendered(preset, **data)
+    run([tool("hadolint"), "--failure-threshold", "info", "Dockerfile"], project)
+    text = (project / "Dockerfile").read_text()
+    assert text.count("FROM ") == 2, "multi-stage"
+    assert re.search(r"^USER \d+", text, re.MULTILINE), "runs as a non-root user"
+    if data.get("serving") != "none":
+        assert "HEALTHCHECK" in text and "/health" in text
+
+
+@pytest.mark.parametrize(("preset", "data"), DOCKER, ids=_ids(DOCKER))
+def test_dockerignore_keeps_data_models_and_secrets_out(
+    preset: str, data: dict[str, str], rendered: ProjectFactory
+) -> None:
+    from tests.template.dockerfile import DockerIgnore
+
+    ignore = DockerIgnore.load(rendered(preset, **data))
+    kept_out = ["data/raw.csv", "models/model.joblib", ".env", ".git/config", "id.pem"]
+    kept_out += [".venv/bin/python", "metrics/metrics.json", "mlruns/0/meta.yaml"]
+    needed = ["pyproject.toml", "src/pkg/cli.py", "configs/prod.toml"]
+    needed += ["metrics/baseline.json", "README.md"]
+    assert [p for p in kept_out if not ignore.excluded(Path(p))] == []
+    assert [p for p in needed if ignore.excluded(Path(p))] == []
+
+
+@pytest.mark.parametrize(("preset", "data"), ALL, ids=_ids(ALL))
+def test_pre_commit_config_is_valid(
+    preset: str, data: dict[str, str], rendered: ProjectFactory
+) -> None:
+    project = rendered(preset, **data)
+    run([tool("pre-commit"), "validate-config", ".pre-commit-config.yaml"], project)
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
+    hooks = {hook["id"] for repo in config["repos"] for hook in repo["hooks"]}
+    formatter = "black" if data.get("formatter") == "black" else "ruff-format"
+    assert {"ruff", formatter, "nbstripout", "detect-secrets", "detect-private-key"} <= hooks
+    assert all(re.match(r"v?\d+\.\d+", repo["rev"]) for repo in config["repos"])
