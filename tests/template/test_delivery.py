@@ -61,7 +61,7 @@ def test_github_workflow_is_least_privilege(
     ]
     assert all(step["with"]["persist-credentials"] is False for step in checkouts)
     jobs = set(loaded["jobs"])
-    assert {"lint", "test", "evaluate"} <= jobs
+    assert {"lint", "format", "test", "evaluate"} <= jobs
     has_docker = (workflow.parents[2] / "Dockerfile").exists()
     assert ("image" in jobs) == has_docker
     if has_docker:
@@ -73,7 +73,7 @@ def test_gitlab_ci_is_valid(rendered: ProjectFactory) -> None:
     gitlab = project / ".gitlab-ci.yml"
     run([tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", str(gitlab)], project)
     jobs = yaml.safe_load(gitlab.read_text())
-    assert {"lint", "test", "evaluate", "build-image"} <= set(jobs)
+    assert {"lint", "format", "test", "evaluate", "build-image"} <= set(jobs)
     assert any("cli gate" in line for line in jobs["evaluate"]["script"])
 
 
