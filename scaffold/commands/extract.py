@@ -94,8 +94,9 @@ def _render(result: ExtractResult, json_output: bool) -> None:
     console = out()
     if not result.moved and not result.constants:
         console.print(
-            f"Nothing to extract from {result.notebook}: no top-level functions, "
-            "classes or export cells that can move."
+            f"Nothing new to extract from {result.notebook}: no top-level functions, "
+            "classes or export cells left that can move.",
+            soft_wrap=True,
         )
     else:
         moved = ", ".join(result.moved + result.constants)
@@ -109,8 +110,6 @@ def _render(result: ExtractResult, json_output: bool) -> None:
         console.print(
             f"  [yellow]stays in the notebook[/] {escape(name)}: {escape(reason)}", soft_wrap=True
         )
-    for name in result.superseded:
-        console.print(f"  {name} is defined more than once: the last definition moved")
     for test in result.tests:
         state = "calls the notebook's example" if test.runs else "skipped until written"
         console.print(f"  added {test.name} ({state})")

@@ -61,7 +61,6 @@ class Analysis:
     parameters: dict[str, list[str]]  # function -> keyword-only parameters added
     stays: dict[str, str]  # candidate name -> why it stays in the notebook
     global_uses: list[GlobalUse] = field(default_factory=list)
-    superseded: list[str] = field(default_factory=list)
 
     def moved_names(self) -> list[str]:
         names = [name for item in self.constants for name in item.names]

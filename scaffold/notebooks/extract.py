@@ -48,7 +48,6 @@ class ExtractResult:
     parameters: dict[str, list[str]]
     stays: dict[str, str]
     global_uses: list[GlobalUse]
-    superseded: list[str]
     tests: list[TestSkeleton]
     module: FileChange | None
     test_file: FileChange | None
@@ -93,7 +92,6 @@ def plan_extraction(
         parameters=analysis.parameters,
         stays=analysis.stays,
         global_uses=analysis.global_uses,
-        superseded=analysis.superseded,
         tests=tests,
         module=module_change,
         test_file=test_change,

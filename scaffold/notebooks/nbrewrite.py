@@ -143,7 +143,7 @@ def _apply(notebook: Notebook, edits: dict[int, list[Edit]]) -> Any | None:
             cell.source = source
             if not source.strip():
                 emptied.append(number - 1)
-    for index in reversed(emptied):
+    for index in sorted(emptied, reverse=True):
         del node.cells[index]
     return node if node != notebook.node else None
 

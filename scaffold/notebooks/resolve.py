@@ -34,6 +34,7 @@ class _Context:
     value_used: set[str]
     stays: dict[int, str]
     params: dict[int, set[str]]
+    rebound: dict[str, str]  # definitions that are not candidates, and why
 
     def moving(self, item: Item) -> bool:
         return id(item) in self.refs and id(item) not in self.stays
@@ -58,16 +59,20 @@ def _context(items: list[Item]) -> _Context:
     for item in items:
         for name in item.names:
             bindings.setdefault(name, []).append(item)
-    last_def = {item.names[0]: item for item in items if item.kind in _DEFS}
     candidates = [
         item
         for item in items
         if item.owns_lines
         and (
-            (item.kind in _DEFS and last_def[item.names[0]] is item)
+            (item.kind in _DEFS and len(bindings[item.names[0]]) == 1)
             or (item.cell.exported and item.kind in ("other", "constant"))
         )
     ]
+    rebound = {
+        item.names[0]: _rebound_reason(bindings[item.names[0]])
+        for item in items
+        if item.kind in _DEFS and len(bindings[item.names[0]]) > 1
+    }
     mutated = mutated_names(items)
     literals = {
         name
@@ -88,7 +93,13 @@ def _context(items: list[Item]) -> _Context:
         value_used=value_uses(items),
         stays={},
         params={id(item): set() for item in candidates},
+        rebound=rebound,
     )
+
+
+def _rebound_reason(binders: list[Item]) -> str:
+    cells = ", ".join(str(item.cell.number) for item in binders)
+    return f"is bound {len(binders)} times (cells {cells}): keep one definition to extract it"
 
 
 def _resolve_round(context: _Context) -> bool:
@@ -128,15 +139,14 @@ def _resolve_name(context: _Context, item: Item, name: str, at_import: bool) -> 
         return None if name in _BUILTINS else f"reads `{name}`, which the notebook never defines"
     if name in context.imported or name in context.literals:
         return None
-    candidates = [b for b in binders if id(b) in context.refs]
-    if candidates and all(b.kind in _DEFS or id(b) in context.refs for b in binders):
-        if all(context.moving(b) for b in candidates):
-            callee_params = context.params[id(candidates[-1])]
-            if callee_params and not at_import and item.kind == "def":
-                context.params[id(item)] |= callee_params
-                return None
-            return None if not callee_params else f"uses `{name}`, which needs new parameters"
-        return f"uses `{name}`, which stays in the notebook"
+    if all(b.kind in _DEFS or id(b) in context.refs for b in binders):
+        if len(binders) > 1 or not context.moving(binders[0]):
+            return f"uses `{name}`, which stays in the notebook"
+        callee_params = context.params[id(binders[0])]
+        if callee_params and not at_import and item.kind == "def":
+            context.params[id(item)] |= callee_params
+            return None
+        return None if not callee_params else f"uses `{name}`, which needs new parameters"
     if any(b.kind in ("import", "future") for b in binders):
         return f"reads `{name}`, which is imported conditionally or also assigned"
     if at_import or item.kind != "def":
@@ -187,18 +197,14 @@ def _analysis(context: _Context) -> Analysis:
             for item in moved
             if context.params[id(item)]
         },
-        stays={
+        stays=context.rebound
+        | {
             _label(item): reason
             for item in context.candidates
             if (reason := context.stays.get(id(item)))
         },
     )
     analysis.global_uses = _global_uses(context, moved, analysis.parameters)
-    counts: dict[str, int] = {}
-    for item in context.items:
-        if item.kind in _DEFS:
-            counts[item.names[0]] = counts.get(item.names[0], 0) + 1
-    analysis.superseded = sorted(name for name, count in counts.items() if count > 1)
     return analysis
 
 

@@ -1,0 +1,121 @@
+"""``scaffold extract`` on the command line: output, exit codes, --check, --json."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.notebooks.builders import fixture_notebook, make_project, snapshot
+
+
+def main(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Through the real entry point, where ScaffoldError becomes ``error: ...`` and exit 2."""
+    return subprocess.run(
+        [sys.executable, "-m", "scaffold", "extract", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"COLUMNS": "200", "PATH": str(Path(sys.executable).parent)},
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    project = make_project(tmp_path / "proj")
+    fixture_notebook(project, "02-xy-features.ipynb")
+    return project
+
+
+def test_reports_what_moved_the_globals_and_what_stays(project: Path) -> None:
+    result = main(project, "notebooks/02-xy-features.ipynb")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Extracted rolling_mean, scaled, WINDOW, scale into demo.features" in out
+    assert (
+        "rolling_mean reads notebook global `WINDOW` (cell 2, line 2): now a module constant" in out
+    )
+    assert "stays in the notebook bump: assigns the notebook global `counter`" in out
+    assert "added test_rolling_mean (skipped until written)" in out
+    assert (project / "src" / "demo" / "features.py").is_file()
+    assert (project / "tests" / "test_features.py").is_file()
+
+
+def test_check_fails_until_extracted_then_passes(project: Path) -> None:
+    before = main(project, "notebooks/02-xy-features.ipynb", "--check")
+    assert before.returncode == 1
+    assert "src/demo/features.py does not exist yet" in before.stdout
+    assert not (project / "src" / "demo" / "features.py").exists()  # --check writes nothing
+    assert main(project, "notebooks/02-xy-features.ipynb").returncode == 0
+    after = main(project, "notebooks/02-xy-features.ipynb", "--check")
+    assert after.returncode == 0, after.stdout
+    assert "in sync" in after.stdout
+
+
+def test_check_names_the_function_that_differs(project: Path) -> None:
+    main(project, "notebooks/02-xy-features.ipynb")
+    module = project / "src" / "demo" / "features.py"
+    module.write_text(module.read_text().replace("v * scale", "v * scale * 2"))
+    result = main(project, "notebooks/02-xy-features.ipynb", "--check")
+    assert result.returncode == 1
+    assert "src/demo/features.py: scaled differs from the notebook" in result.stdout
+
+
+def test_check_with_rewrite_fails_while_the_notebook_holds_moved_code(project: Path) -> None:
+    main(project, "notebooks/02-xy-features.ipynb")
+    result = main(project, "notebooks/02-xy-features.ipynb", "--check", "--rewrite-notebook")
+    assert result.returncode == 1
+    assert "still holds code that moved: rolling_mean, scaled, WINDOW, scale" in result.stdout
+    main(project, "notebooks/02-xy-features.ipynb", "--rewrite-notebook")
+    assert (
+        main(project, "notebooks/02-xy-features.ipynb", "--check", "--rewrite-notebook").returncode
+        == 0
+    )
+
+
+def test_rewrite_twice_is_byte_identical(project: Path) -> None:
+    assert main(project, "notebooks/02-xy-features.ipynb", "--rewrite-notebook").returncode == 0
+    first = snapshot(project)
+    second = main(project, "notebooks/02-xy-features.ipynb", "--rewrite-notebook")
+    assert second.returncode == 0
+    assert "Nothing new to extract" in second.stdout
+    assert snapshot(project) == first
+
+
+def test_json_output(project: Path) -> None:
+    result = main(project, "notebooks/02-xy-features.ipynb", "--json", "--module", "feats")
+    data = json.loads(result.stdout)
+    assert data["module"].endswith("src/demo/feats.py")
+    assert data["constants"] == ["WINDOW", "scale"]
+    assert data["stays"]["show"] == "reads `display`, which the notebook never defines"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "message"),
+    [
+        ("04-bad-syntax.ipynb", "cell 3 ('def broken(:') has a syntax error at line 1"),
+        ("08-v3.ipynb", "08-v3.ipynb is nbformat v3"),
+        ("07-invalid-json.ipynb", "is not a valid notebook"),
+    ],
+)
+def test_bad_notebook_is_one_error_line_and_exit_2(
+    project: Path, fixture: str, message: str
+) -> None:
+    fixture_notebook(project, fixture)
+    before = snapshot(project)
+    result = main(project, f"notebooks/{fixture}", "--rewrite-notebook")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert snapshot(project) == before
+
+
+def test_not_a_notebook_and_bad_module_names_are_refused(project: Path) -> None:
+    assert "is not a notebook file" in main(project, "pyproject.toml").stderr
+    bad = main(project, "notebooks/02-xy-features.ipynb", "--module", "my-module")
+    assert bad.returncode == 2
+    assert "--module 'my-module' is not a valid Python module name" in bad.stderr
