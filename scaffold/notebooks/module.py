@@ -80,13 +80,15 @@ def merge(existing: str, header: str, found: list[Snippet]) -> str:
     bound = {name for node in tree.body for name in bound_names(node)}
     replace: dict[tuple[int, int], str] = {}
     after_imports: list[str] = []
+    futures: list[str] = []
     constants: list[str] = []
     at_end: list[str] = []
     for snippet in found:
         span = next((spans[n] for n in snippet.names if n in spans), None)
         if snippet.kind == "import":
             if not bound.intersection(snippet.names):
-                after_imports.append(snippet.text)
+                is_future = snippet.text.startswith("from __future__ ")
+                (futures if is_future else after_imports).append(snippet.text)
         elif span is not None:
             replace[span] = snippet.text
         elif snippet.names or snippet.text not in existing:
@@ -97,6 +99,9 @@ def merge(existing: str, header: str, found: list[Snippet]) -> str:
     block += "\n".join(constants)
     if block:
         ops.append((anchor + 1, anchor, "\n" + block))
+    if futures:  # they must come first, right after the docstring
+        start = _docstring_anchor(tree, lines)
+        ops.append((start + 1, start, "\n".join(futures)))
     for first, last, text in sorted(ops, reverse=True):
         lines[first - 1 : last] = text.split("\n")
     text = "\n".join(lines).rstrip() + "\n"
@@ -147,6 +152,13 @@ def _definition_spans(tree: ast.Module, lines: list[str]) -> dict[str, tuple[int
         for name in bound_names(node):
             spans[name] = span
     return spans
+
+
+def _docstring_anchor(tree: ast.Module, lines: list[str]) -> int:
+    first = tree.body[0] if tree.body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+        return first.end_lineno or first.lineno
+    return max((i + 1 for i, line in enumerate(lines) if line.startswith(HEADER_PREFIX)), default=0)
 
 
 def _anchor(tree: ast.Module, lines: list[str]) -> int:

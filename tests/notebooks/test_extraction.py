@@ -312,3 +312,26 @@ def test_rewrite_keeps_other_cells_and_jupyter_formatting(project: Path) -> None
 )
 def test_module_name_comes_from_the_notebook_name(stem: str, module: str) -> None:
     assert module_name_for(Path(f"{stem}.ipynb")) == module
+
+
+def test_future_import_stays_first_when_merging_into_a_module_with_imports(
+    project: Path,
+) -> None:
+    first = write_notebook(
+        project / "notebooks" / "a.ipynb", ["import os\ndef cwd():\n    return os.getcwd()"]
+    )
+    extract(first, module="shared")
+    second = write_notebook(
+        project / "notebooks" / "b.ipynb",
+        [
+            "from __future__ import annotations\nimport json",
+            "def dump(x: list[int]) -> str:\n    return json.dumps(x)",
+        ],
+    )
+    extract(second, module="shared")
+    module = (project / "src" / "demo" / "shared.py").read_text()
+    tree = ast.parse(module)
+    assert isinstance(tree.body[1], ast.ImportFrom) and tree.body[1].module == "__future__"
+    assert "def cwd():" in module and "def dump(x: list[int]) -> str:" in module
+    assert module.count("# scaffold: extracted from notebooks/") == 2
+    assert {p.notebook for p in check_sync(project)} == set()
