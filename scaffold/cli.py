@@ -6,6 +6,7 @@ import typer
 
 from scaffold import __version__
 from scaffold.commands import check, config, drift, lint, new, test, update
+from scaffold.commands import doctor as doctor_command
 from scaffold.commands import extract as extract_command
 from scaffold.commands import template as template_commands
 
@@ -46,6 +47,7 @@ app.command("lint")(lint.lint)
 app.command("test")(test.test)
 app.command("update")(update.update)
 app.command("drift")(drift.drift)
+app.command("doctor")(doctor_command.doctor)
 app.add_typer(config.app)
 app.add_typer(template_commands.app)
 

@@ -1,0 +1,40 @@
+"""template.current: a project generated with copier is on its template's latest version.
+
+Reuses ``scaffold drift`` (scaffold.updating). Only templates reachable on this machine are
+compared: doctor does not go to the network, so a template URL makes the rule skip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scaffold.doctor.model import Finding, failed, passed, skipped
+from scaffold.doctor.repo import Repo
+from scaffold.errors import ScaffoldError
+
+ANSWERS_FILE = ".copier-answers.yml"
+
+
+def template_current(repo: Repo) -> Finding:
+    from scaffold.engine import is_url
+    from scaffold.updating.answers import read_record
+    from scaffold.updating.drift import check_drift
+
+    if not repo.exists(ANSWERS_FILE):
+        return skipped(f"no {ANSWERS_FILE}: not generated from a copier template")
+    try:
+        record = read_record(repo.root)
+    except ScaffoldError as exc:
+        return failed(str(exc))
+    if not record.commit:
+        return skipped(f"no template version recorded ({record.src_path} was not tagged)")
+    if is_url(record.src_path):
+        return skipped(f"template {record.src_path} is remote; run `scaffold drift` to compare")
+    if not Path(record.src_path).expanduser().is_dir():
+        return skipped(f"template {record.src_path} is not on this machine")
+    try:
+        drift = check_drift(repo.root)
+    except ScaffoldError as exc:
+        return skipped(str(exc))
+    if drift.behind:
+        return failed(f"on {drift.current}, {len(drift.behind)} release(s) behind {drift.latest}")
+    return passed(f"on {drift.current}, the latest release")

@@ -1,0 +1,70 @@
+"""tests.present: tests exist, and the project's own pytest collects them when it is installed."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from scaffold.doctor.model import Finding, failed, passed
+from scaffold.doctor.repo import Repo
+
+_COLLECTED = re.compile(r"(\d+) tests? collected")
+_ERRORS = re.compile(r"(\d+) errors?")
+COLLECT_TIMEOUT = 300
+
+
+def find_test_files(repo: Repo) -> list[Path]:
+    return [
+        p
+        for p in repo.matching("*.py")
+        if p.name.startswith("test_") or p.name.endswith("_test.py")
+    ]
+
+
+def project_pytest(repo: Repo) -> Path | None:
+    """The pytest of the project's own environment: the one that can import its code."""
+    for folder in ("bin", "Scripts"):
+        candidate = repo.root / ".venv" / folder / "pytest"
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def collect(pytest: Path, root: Path) -> tuple[int, str]:
+    """Run ``pytest --collect-only`` without writing caches into the audited repository."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("PYTEST_ADDOPTS", None)
+    command = [str(pytest), "--collect-only", "-q", "-p", "no:cacheprovider"]
+    try:
+        result = subprocess.run(
+            command, cwd=root, env=env, capture_output=True, text=True, errors="replace",
+            timeout=COLLECT_TIMEOUT, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return 127, str(exc)
+    return result.returncode, result.stdout + result.stderr
+
+
+def collection_finding(returncode: int, output: str) -> Finding:
+    lines = [line for line in output.strip().splitlines() if line.strip()]
+    last = lines[-1] if lines else f"pytest exited {returncode}"
+    collected = _COLLECTED.search(last)
+    if returncode == 0 and collected:
+        return passed(f"the project's pytest collects {collected.group(1)} tests")
+    if returncode == 5:
+        return failed("the project's pytest collects no tests")
+    errors = _ERRORS.search(last)
+    reason = f"{errors.group(1)} collection error(s)" if errors else last.strip("= ")
+    return failed(f"the project's pytest cannot collect the tests: {reason}")
+
+
+def collected_tests(repo: Repo) -> Finding:
+    files = find_test_files(repo)
+    if not files:
+        return failed("no test files (test_*.py or *_test.py)")
+    pytest = project_pytest(repo)
+    if pytest is None:
+        return passed(f"{len(files)} test files (no project environment to collect them with)")
+    return collection_finding(*collect(pytest, repo.root))

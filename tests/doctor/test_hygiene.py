@@ -1,0 +1,116 @@
+"""precommit.config, notebooks.stripped, env.not_committed, docs.readme, docs.contributing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scaffold.doctor.hygiene import (
+    contributing_present,
+    env_not_committed,
+    is_env_file,
+    notebooks_stripped,
+    pre_commit_config,
+    readme_present,
+)
+from scaffold.doctor.model import Status
+from scaffold.doctor.repo import Repo
+from tests.checks.repos import write_notebook
+from tests.doctor.repos import commit_all, git, write
+
+PRE_COMMIT = """\
+repos:
+  - repo: https://github.com/kynan/nbstripout
+    rev: 0.9.1
+    hooks:
+      - id: nbstripout
+  - repo: https://github.com/psf/black
+    rev: 25.1.0
+    hooks:
+      - id: black
+"""
+
+
+def test_pre_commit_with_nbstripout_and_black_passes(tmp_path: Path) -> None:
+    write(tmp_path, {".pre-commit-config.yaml": PRE_COMMIT})
+    finding = pre_commit_config(Repo(tmp_path))
+    assert finding.status is Status.PASSED
+    assert "nbstripout and black" in finding.why
+
+
+def test_pre_commit_names_what_it_lacks(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {".pre-commit-config.yaml": PRE_COMMIT.split("  - repo: https://github.com/psf")[0]},
+    )
+    finding = pre_commit_config(Repo(tmp_path))
+    assert finding.status is Status.FAILED
+    assert "lacks a formatter" in finding.why
+    assert pre_commit_config(Repo(tmp_path / "none")).why == "no .pre-commit-config.yaml"
+
+
+def test_notebook_with_outputs_fails_and_is_named(tmp_path: Path) -> None:
+    write_notebook(tmp_path / "notebooks" / "clean.ipynb", "x = 1")
+    write_notebook(tmp_path / "notebooks" / "ran.ipynb", "x = 1\nx", executed=True)
+    finding = notebooks_stripped(Repo(tmp_path))
+    assert finding.status is Status.FAILED
+    assert "notebooks/ran.ipynb (1 cells)" in finding.why
+    assert "clean.ipynb" not in finding.why
+
+
+def test_stripped_notebooks_pass_and_no_notebooks_skip(tmp_path: Path) -> None:
+    assert notebooks_stripped(Repo(tmp_path)).status is Status.SKIPPED
+    write_notebook(tmp_path / "clean.ipynb", "x = 1")
+    (tmp_path / "broken.ipynb").write_text("{not json", encoding="utf-8")
+    finding = notebooks_stripped(Repo(tmp_path))
+    assert finding.status is Status.PASSED
+    assert "1 unreadable, not checked" in finding.why
+
+
+def test_git_ignored_notebooks_are_not_audited(tmp_path: Path) -> None:
+    write_notebook(tmp_path / "scratch" / "ran.ipynb", "1", executed=True)
+    write(tmp_path, {".gitignore": "scratch/\n"})
+    commit_all(tmp_path)
+    assert notebooks_stripped(Repo(tmp_path)).status is Status.SKIPPED
+
+
+def test_env_files_and_their_documented_templates() -> None:
+    assert is_env_file(Path(".env"))
+    assert is_env_file(Path("config/.env.prod"))
+    assert not is_env_file(Path(".env.example"))
+    assert not is_env_file(Path("template/.env.example.jinja"))
+    assert not is_env_file(Path("env.py"))
+
+
+def test_committed_env_fails_with_the_file_named(tmp_path: Path) -> None:
+    commit_all(write(tmp_path, {".env": "TOKEN=1\n", ".env.example": "TOKEN=\n"}))
+    finding = env_not_committed(Repo(tmp_path))
+    assert finding.status is Status.FAILED
+    assert finding.why == ".env committed to git"
+
+
+def test_untracked_env_not_ignored_fails_and_ignored_env_passes(tmp_path: Path) -> None:
+    commit_all(write(tmp_path, {"README.md": "x\n"}))
+    write(tmp_path, {".env": "TOKEN=1\n"})
+    assert "not git-ignored" in env_not_committed(Repo(tmp_path)).why
+    write(tmp_path, {".gitignore": ".env\n"})
+    assert env_not_committed(Repo(tmp_path)).status is Status.PASSED
+
+
+def test_env_removed_from_the_index_passes_though_still_on_disk(tmp_path: Path) -> None:
+    commit_all(write(tmp_path, {".env": "TOKEN=1\n"}))
+    write(tmp_path, {".gitignore": ".env\n"})
+    git(tmp_path, "rm", "--cached", "--quiet", ".env")
+    assert env_not_committed(Repo(tmp_path)).status is Status.PASSED
+
+
+def test_env_outside_git_fails(tmp_path: Path) -> None:
+    write(tmp_path, {".env": "TOKEN=1\n"})
+    assert "not a git repository" in env_not_committed(Repo(tmp_path)).why
+
+
+def test_readme_at_top_and_contributing_in_docs(tmp_path: Path) -> None:
+    assert readme_present(Repo(tmp_path)).status is Status.FAILED
+    assert contributing_present(Repo(tmp_path)).status is Status.FAILED
+    write(tmp_path, {"README.rst": "x\n", "docs/CONTRIBUTING.md": "x\n"})
+    assert readme_present(Repo(tmp_path)).why == "README.rst"
+    assert contributing_present(Repo(tmp_path)).why == "docs/CONTRIBUTING.md"
