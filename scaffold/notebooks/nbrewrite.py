@@ -32,9 +32,12 @@ def rewrite(notebook: Notebook, analysis: Analysis, import_from: str) -> Any | N
     statement = _import_statement(import_from, names)
     if existing is not None and names != set(existing.names):
         _replace(edits, existing, statement)
+    anchor = _import_anchor(remaining, moved[0]) if moved and existing is None else None
+    if anchor is not None and names:
+        _insert_after(edits, anchor, statement)
     for position, item in enumerate(moved):
-        text = statement if position == 0 and existing is None and names else None
-        _replace(edits, item, text)
+        first = position == 0 and existing is None and anchor is None and names
+        _replace(edits, item, statement if first else None)
     moved_imports = {name for _, name in analysis.imports}
     for item in remaining:
         _prune_import(edits, item, moved_imports - used)
@@ -71,6 +74,33 @@ def _own_import(items: list[Item], import_from: str) -> Item | None:
         if isinstance(node, ast.ImportFrom) and node.module == import_from and not node.level:
             return item if item.owns_lines else None
     return None
+
+
+def _import_anchor(remaining: list[Item], first_moved: Item) -> Item | None:
+    """The last import before the moved code that only imports precede in its cell: the
+    new import goes right after it, where linters expect imports."""
+    before = [
+        item
+        for item in remaining
+        if (item.cell.number, item.node.lineno) < (first_moved.cell.number, first_moved.node.lineno)
+    ]
+    for item in reversed(before):
+        if item.kind not in ("import", "future") or not item.owns_lines:
+            continue
+        cell_items = [i for i in before if i.cell is item.cell and i.node.lineno < item.node.lineno]
+        if all(i.kind in ("import", "future", "masked") for i in cell_items):
+            return item
+    return None
+
+
+def _insert_after(edits: dict[int, list[Edit]], item: Item, text: str) -> None:
+    lines = item.cell.source.split("\n")
+    last = item.node.end_lineno or item.node.lineno
+    if last < len(lines):
+        edit = Edit((last + 1, 0), (last + 1, 0), text + "\n")
+    else:
+        edit = Edit((last, len(lines[-1])), (last, len(lines[-1])), "\n" + text)
+    edits.setdefault(item.cell.number, []).append(edit)
 
 
 def _import_statement(import_from: str, names: set[str]) -> str:

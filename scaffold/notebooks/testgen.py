@@ -78,9 +78,9 @@ def _short_lines(text: str, width: int = 60) -> str:
     """A string literal, split into implicitly joined parts when long (line length)."""
     import textwrap
 
-    parts = textwrap.wrap(text, width, drop_whitespace=False)
-    if len(parts) < 2:
+    if len(repr(text)) <= 76:  # fits the formatter's 88 columns on its own line
         return repr(text)
+    parts = textwrap.wrap(text, width, drop_whitespace=False)
     return "(\n    " + "\n    ".join(repr(part) for part in parts) + "\n)"
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.notebooks.builders import fixture_notebook, make_project, snapshot
+from tests.notebooks.builders import fixture_notebook, make_project, snapshot, write_notebook
 
 
 def main(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -119,3 +121,38 @@ def test_not_a_notebook_and_bad_module_names_are_refused(project: Path) -> None:
     bad = main(project, "notebooks/02-xy-features.ipynb", "--module", "my-module")
     assert bad.returncode == 2
     assert "--module 'my-module' is not a valid Python module name" in bad.stderr
+
+
+@pytest.mark.slow
+def test_extracted_code_passes_the_generated_projects_own_lint_and_tests(
+    generated_project: Callable[[str], Path], tmp_path: Path
+) -> None:
+    from tests.projects import copy_project, run
+
+    project = copy_project(generated_project("standard"), tmp_path / "copy")
+    package = next(p.parent.name for p in (project / "src").glob("*/__init__.py"))
+    notebook = write_notebook(
+        project / "notebooks" / "02-cd-feature-ideas.ipynb",
+        [
+            "%load_ext autoreload\n%autoreload 2\nimport numpy as np\n\n"
+            f"from {package}.data import load_dataset",
+            "dataset = load_dataset()\nCLIP = 3.0",
+            "def zscore(values):\n    scaled = (values - values.mean()) / values.std()\n    return np.clip(scaled, -CLIP, CLIP)",
+            "def ratio(a, b):\n    return a / b if b else 0.0",
+            "ratio(3, 4)",
+            "def n_features():\n    return len(dataset.feature_names)",
+            "n_features()\n!echo done",
+        ],
+    )
+    result = main(project, str(notebook.relative_to(project)), "--rewrite-notebook")
+    assert result.returncode == 0, result.stderr
+    module = f"src/{package}/feature_ideas.py"
+    bin_dir = project / ".venv" / "bin"
+    run([str(bin_dir / "ruff"), "check", module, "tests", "notebooks"], project)
+    run([str(bin_dir / "ruff"), "format", "--check", module, "tests"], project)
+    # The copy shares the original's .venv, whose editable install points at the original:
+    # put the copy's src first.
+    env = {**os.environ, "PYTHONPATH": str(project / "src")}
+    tests = run([str(bin_dir / "pytest"), "-q", "tests/test_feature_ideas.py"], project, env)
+    assert "1 passed, 2 skipped" in tests.stdout
+    assert main(project, str(notebook.relative_to(project)), "--check").returncode == 0
