@@ -14,7 +14,9 @@ from scaffold.options import JsonOutput
 def doctor(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Repositories to audit (default: here).", show_default=False),
+        typer.Argument(
+            metavar="PATH", help="Repositories to audit (default: here).", show_default=False
+        ),
     ] = None,
     json_output: JsonOutput = False,
     min_score: Annotated[

@@ -77,9 +77,9 @@ def env_not_committed(repo: Repo) -> Finding:
     if not env_files:
         return passed("no .env file in version control")
     names = ", ".join(map(str, env_files[:5]))
-    if repo.committed is None or not (repo.root / ".git").exists():
+    if not repo.is_git:
         return failed(f"{names} present and this is not a git repository: nothing ignores it")
-    committed = [p for p in env_files if p in repo.committed]
+    committed = [p for p in env_files if p in (repo.committed or ())]
     if committed:
         return failed(f"{', '.join(map(str, committed[:5]))} committed to git")
     return failed(f"{names} not git-ignored: the next `git add -A` commits it")

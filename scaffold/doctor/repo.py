@@ -67,9 +67,10 @@ class Repo:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    @cached_property
+    @property
     def is_git(self) -> bool:
-        return (self.root / ".git").exists() and self.committed is not None
+        """Inside a git work tree (the root itself or a folder of a larger repository)."""
+        return self.committed is not None
 
     @cached_property
     def committed(self) -> frozenset[Path] | None:
@@ -86,7 +87,7 @@ class Repo:
     @cached_property
     def files(self) -> list[Path]:
         """The repository's files: what git tracks or would add, else everything on disk."""
-        if self.committed is None or not (self.root / ".git").exists():
+        if self.committed is None:
             return walk_files(self.root)
         names = self.committed | self.untracked
         kept = [p for p in names if not SKIPPED_DIRS.intersection(p.parts[:-1])]

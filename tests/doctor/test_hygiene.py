@@ -103,6 +103,12 @@ def test_env_removed_from_the_index_passes_though_still_on_disk(tmp_path: Path) 
     assert env_not_committed(Repo(tmp_path)).status is Status.PASSED
 
 
+def test_a_project_inside_a_larger_repository_is_read_through_git(tmp_path: Path) -> None:
+    commit_all(write(tmp_path, {"services/churn/.env": "TOKEN=1\n", "README.md": "x\n"}))
+    finding = env_not_committed(Repo(tmp_path / "services" / "churn"))
+    assert finding.why == ".env committed to git"
+
+
 def test_env_outside_git_fails(tmp_path: Path) -> None:
     write(tmp_path, {".env": "TOKEN=1\n"})
     assert "not a git repository" in env_not_committed(Repo(tmp_path)).why
