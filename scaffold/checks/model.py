@@ -16,6 +16,7 @@ class Status(StrEnum):
     PASSED = "passed"
     FAILED = "failed"
     SKIPPED = "skipped"  # only when there is nothing to check; a missing tool is a failure
+    WARNED = "warned"  # worth knowing, never a failure (e.g. a newer template version)
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,12 @@ StepFactory = Callable[[CheckContext], list[Step]]
 
 LINT = "scaffold.checks.lint:lint_steps"
 TEST = "scaffold.checks.testing:test_steps"
+SYNC = "scaffold.checks.sync:sync_steps"
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "lint": (LINT,),
     "test": (TEST,),
-    "check": (LINT, TEST),
+    "check": (LINT, SYNC, TEST),
 }
 
 

@@ -11,7 +11,12 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-STYLES = {Status.PASSED: "green", Status.FAILED: "bold red", Status.SKIPPED: "yellow"}
+STYLES = {
+    Status.PASSED: "green",
+    Status.FAILED: "bold red",
+    Status.SKIPPED: "dim",
+    Status.WARNED: "yellow",
+}
 
 
 def to_json(report: Report) -> str:
@@ -56,3 +61,6 @@ def print_report(report: Report, console: Console) -> None:
         console.print(
             f"[bold green]All {len(report.steps)} steps passed[/] (or had nothing to check)"
         )
+    warned = [step.name for step in report.steps if step.status is Status.WARNED]
+    if warned:
+        console.print(f"[yellow]Worth a look:[/] {', '.join(warned)}")

@@ -65,8 +65,12 @@ def test_skipped_steps_do_not_fail_the_report(tmp_path: Path) -> None:
     assert report.exit_code == 0
 
 
-def test_check_runs_lint_then_tests() -> None:
-    assert registry.GROUPS["check"] == (*registry.GROUPS["lint"], *registry.GROUPS["test"])
+def test_check_runs_lint_then_sync_then_tests() -> None:
+    assert registry.GROUPS["check"] == (
+        *registry.GROUPS["lint"],
+        registry.SYNC,
+        *registry.GROUPS["test"],
+    )
 
 
 def test_a_plugged_in_factory_runs_in_its_group(
@@ -77,6 +81,15 @@ def test_a_plugged_in_factory_runs_in_its_group(
     )
     context = CheckContext.create(clean_repo(tmp_path))
     names = [step.name for step in registry.steps_for("check", context)]
-    assert names == ["ruff", "notebook outputs", "notebook ruff", "format", "pytest", "readme"]
+    assert names == [
+        "ruff",
+        "notebook outputs",
+        "notebook ruff",
+        "format",
+        "notebooks in sync",
+        "template drift",
+        "pytest",
+        "readme",
+    ]
     readme = run_steps(registry.steps_for("check", context)[-1:], tmp_path).steps[0]
     assert (readme.status, readme.fix_hint) == (Status.FAILED, "write a README.md")

@@ -43,7 +43,10 @@ def test_every_step_fails_and_is_named_in_a_broken_repository(tmp_path: Path) ->
     code, report = check_json("-C", str(broken_repo(tmp_path)))
     assert code == 1
     assert [(step["name"], step["status"]) for step in report["steps"]] == [
-        (name, "failed") for name in STEPS
+        *((name, "failed") for name in STEPS[:-1]),
+        ("notebooks in sync", "skipped"),  # nothing was extracted from a notebook
+        ("template drift", "skipped"),  # not generated from a template
+        (STEPS[-1], "failed"),
     ]
     assert report["passed"] is False
 
@@ -72,8 +75,10 @@ def test_fix_leaves_only_what_needs_a_person(tmp_path: Path) -> None:
 def test_a_clean_repository_passes_with_exit_code_zero(tmp_path: Path) -> None:
     code, stdout = check("-C", str(clean_repo(tmp_path, git=False)))
     assert code == 0
-    assert set(table_rows(stdout).values()) == {"passed"}
-    assert "All 5 steps passed" in stdout
+    statuses = table_rows(stdout)
+    assert statuses.pop("notebooks in sync") == statuses.pop("template drift") == "skipped"
+    assert set(statuses.values()) == {"passed"}
+    assert "All 7 steps passed" in stdout
 
 
 @pytest.mark.slow
@@ -82,9 +87,13 @@ def test_a_generated_project_passes_every_step(
 ) -> None:
     project = copy_project(generated_project("minimal"), tmp_path / "p")
     code, report = check_json("-C", str(project))
-    failures = {s["name"]: s["output"] for s in report["steps"] if s["status"] != "passed"}
+    failures = {s["name"]: s["output"] for s in report["steps"] if s["status"] == "failed"}
     assert failures == {}
     assert code == 0
+    statuses = {step["name"]: step["status"] for step in report["steps"]}
+    assert statuses.pop("notebooks in sync") == "skipped"
+    assert statuses.pop("template drift") == "passed", report
+    assert set(statuses.values()) == {"passed"}
     ruff = next(step for step in report["steps"] if step["name"] == "ruff")
     assert Path(ruff["command"][0]).parent == project / ".venv" / "bin"
 
