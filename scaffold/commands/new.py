@@ -174,11 +174,9 @@ def report(result: NewResult) -> None:
     steps = [f"cd {_shell_path(dest)}"]
     if (dest / "Makefile").is_file():
         steps += [
-            "make install    # create .venv with uv and install the project",
+            "make install    # .venv with uv, the project, its git hooks",
             "make check      # lint, format check, tests",
         ]
-    if (dest / ".pre-commit-config.yaml").is_file():
-        steps.append("uv run pre-commit install   # run the hooks on every commit")
     out().print(Panel("\n".join(steps), title="Next steps", expand=False))
 
 
