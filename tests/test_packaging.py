@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     run([tool("uv"), "build", "--wheel", "--out-dir", str(out), str(REPO)], REPO)
-    (built,) = out.glob("scaffold-*.whl")
+    (built,) = out.glob("scaffold_ml-*.whl")
     return built
 
 
