@@ -241,8 +241,10 @@ def render(request: RenderRequest) -> RenderResult:
                 check_preset(template_dir, engine, str(request.data["preset"]))
             try:
                 if engine == "copier":
-                    # A URL goes to copier as is, so the answers file records where it came from.
-                    source = request.source if is_url(request.source) else str(template_dir)
+                    # A URL or a ``~/`` path goes to copier as is, so the answers file records
+                    # where the template came from in a form that works on every machine.
+                    as_given = is_url(request.source) or request.source.startswith("~")
+                    source = request.source if as_given else str(template_dir)
                     answers = _render_copier(request, source, target)
                 else:
                     answers = _render_cookiecutter(request, template_dir, target)

@@ -22,6 +22,14 @@ def config_path() -> Path:
     return Path(base) / "scaffold" / "config.toml"
 
 
+def data_dir() -> Path:
+    """Where scaffold keeps its own data (``$SCAFFOLD_DATA_DIR``, else XDG data home)."""
+    if explicit := os.environ.get("SCAFFOLD_DATA_DIR"):
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "scaffold"
+
+
 def read_config() -> dict[str, str]:
     path = config_path()
     if not path.is_file():

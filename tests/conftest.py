@@ -14,8 +14,10 @@ PRESETS = ("minimal", "standard", "full")
 def _isolated_user_config(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No test reads the developer's own scaffold config or team template."""
+    """No test reads the developer's own scaffold config or team template, or writes to the
+    developer's bundled template repository (one per test session, shared by its projects)."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg")))
+    monkeypatch.setenv("SCAFFOLD_DATA_DIR", str(tmp_path_factory.getbasetemp() / "data"))
     monkeypatch.delenv("SCAFFOLD_TEMPLATE", raising=False)
     monkeypatch.delenv("SCAFFOLD_CONFIG", raising=False)
 

@@ -15,6 +15,7 @@ ANSWERS_FILE = ".copier-answers.yml"
 
 
 def template_current(repo: Repo) -> Finding:
+    from scaffold.bundled import is_bundled_source
     from scaffold.engine import is_url
     from scaffold.updating.answers import read_record
     from scaffold.updating.drift import check_drift
@@ -29,7 +30,8 @@ def template_current(repo: Repo) -> Finding:
         return skipped(f"no template version recorded ({record.src_path} was not tagged)")
     if is_url(record.src_path):
         return skipped(f"template {record.src_path} is remote; run `scaffold drift` to compare")
-    if not Path(record.src_path).expanduser().is_dir():
+    local = Path(record.src_path).expanduser().is_dir() or is_bundled_source(record.src_path)
+    if not local:
         return skipped(f"template {record.src_path} is not on this machine")
     try:
         drift = check_drift(repo.root)

@@ -38,7 +38,10 @@ class DriftResult:
 
 
 def check_drift(project: Path) -> DriftResult:
+    from scaffold.bundled import refresh_for
+
     record = read_record(project)
+    refresh_for(record.src_path)
     current = version_of_commit(require_version(record))
     if current is None:
         raise ScaffoldError(

@@ -7,6 +7,7 @@ from typing import Any
 
 from rich.markup import escape
 
+from scaffold.checks.model import plural
 from scaffold.console import out
 from scaffold.updating.drift import DriftResult
 from scaffold.updating.update import UpdateResult
@@ -83,7 +84,7 @@ def show_drift(result: DriftResult) -> None:
     console.print(
         f"[bold yellow]Behind[/] template {escape(result.template)}: at "
         f"{escape(result.current)}, latest is {escape(result.latest)} "
-        f"({len(result.behind)} version(s) behind: {escape(', '.join(result.behind))})"
+        f"({plural(len(result.behind), 'version')} behind: {escape(', '.join(result.behind))})"
     )
     for version, entry in result.changelog.items():
         console.print(f"\n[bold]{escape(version)}[/]\n{escape(entry)}")

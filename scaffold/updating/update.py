@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from scaffold.bundled import refresh_for, require_release
 from scaffold.errors import ScaffoldError
 from scaffold.gitops import run_git
 from scaffold.updating.answers import TemplateRecord, read_record, require_version
@@ -90,6 +91,8 @@ def update_project(project: Path, to: str | None = None, trust: bool = False) ->
         result.conflicts = remaining
         return result
     require_clean(project)
+    refresh_for(record.src_path)
+    require_release(record.src_path, version)
     ref = target_ref(record, to)
     if is_current(record, ref):
         result.applied = False
