@@ -70,17 +70,13 @@ def repeat(group: str, command: str, runs: int, once: Callable[[int], float]) ->
 
 
 def clean_env(home: Path) -> dict[str, str]:
-    """No user config, team template or cookiecutter replay leaks in or out."""
+    """No user config, team template, bundled template repository or cookiecutter replay
+    leaks in or out: they all live under the benchmark's own home folder."""
     env = {**os.environ, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
-    for name in ("SCAFFOLD_TEMPLATE", "SCAFFOLD_CONFIG", "VIRTUAL_ENV", "PYTHONPATH"):
+    for name in ("SCAFFOLD_TEMPLATE", "SCAFFOLD_CONFIG", "SCAFFOLD_DATA_DIR", "XDG_DATA_HOME",
+                 "VIRTUAL_ENV", "PYTHONPATH"):  # fmt: skip
         env.pop(name, None)
     return env
-
-
-def bundled_template() -> Path:
-    from scaffold.settings import bundled_template as find
-
-    return find()
 
 
 def bench_help(runs: int, work: Path) -> list[Row]:
@@ -128,9 +124,16 @@ def to_cookiecutter(rendered: Path, dest: Path) -> Path:
     return dest
 
 
+def recorded_source(project: Path) -> tuple[str, str]:
+    """The template repository and tag a scaffold project was rendered from (its answers)."""
+    import yaml
+
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+    return str(answers["_src_path"]), str(answers["_commit"])
+
+
 def bench_new(runs: int, work: Path) -> list[Row]:
     env = clean_env(work)
-    template = bundled_template()
     scaffold, copier, cookiecutter = tool("scaffold"), tool("copier"), tool("cookiecutter")
 
     def fresh(label: str, index: int) -> Path:
@@ -142,19 +145,24 @@ def bench_new(runs: int, work: Path) -> list[Row]:
         folder = fresh("scaffold" + "".join(extra), index)
         return run([scaffold, "new", NAME, "--defaults", *extra], folder, env)
 
-    def copier_copy(index: int) -> float:
-        folder = fresh("copier", index)
-        args = [copier, "copy", "--defaults", "--quiet", "--data", f"project_name={NAME}",
-                "--data", f"python_version={PYTHON_VERSION}", str(template), NAME]  # fmt: skip
-        return run(args, folder, env)
-
     rows = [
         repeat("new --defaults (standard)", "scaffold new --defaults", runs, scaffold_new),
         repeat("new --defaults (standard)", "scaffold new --defaults --no-git", runs,
                lambda index: scaffold_new(index, "--no-git")),
-        repeat("new --defaults (standard)", "copier copy --defaults", runs, copier_copy),
     ]  # fmt: skip
     reference = work / "new" / "scaffold--no-git-0" / NAME
+    # copier renders the same versioned bundled template repository at the same tag, so both
+    # clone it and the two outputs, answers file included, must be identical.
+    source, tag = recorded_source(reference)
+
+    def copier_copy(index: int) -> float:
+        folder = fresh("copier", index)
+        args = [copier, "copy", "--defaults", "--quiet", "--vcs-ref", tag,
+                "--data", f"project_name={NAME}", "--data", f"python_version={PYTHON_VERSION}",
+                source, NAME]  # fmt: skip
+        return run(args, folder, env)
+
+    rows.append(repeat("new --defaults (standard)", "copier copy --defaults", runs, copier_copy))
     if tree(reference) != tree(work / "new" / "copier-0" / NAME):
         raise SystemExit("copier copy and scaffold new rendered different files")
     cookie_template = to_cookiecutter(reference, work / "cookiecutter-template")
