@@ -17,14 +17,38 @@ from pathlib import Path
 from typing import Any, Literal
 
 from scaffold.errors import ScaffoldError
+from scaffold.gitops import NO_PROMPT, failure_reason
 
 Engine = Literal["copier", "cookiecutter"]
 _URL_PREFIXES = ("http://", "https://", "git@", "git+", "ssh://", "file://", "gh:", "gl:")
 COPIER_FILES = ("copier.yml", "copier.yaml")
 
 
+_ALIASES = {"gh:": "https://github.com/", "gl:": "https://gitlab.com/"}
+# Sources copier itself reads as git repositories; others need an explicit ``git+``.
+_COPIER_GIT_PREFIXES = ("git@", "git://", "git+", "https://github.com/", "https://gitlab.com/")
+
+
 def is_url(source: str) -> bool:
     return source.startswith(_URL_PREFIXES) or source.endswith(".git")
+
+
+def clone_url(source: str) -> str:
+    """What ``git clone`` takes: ``gh:``/``gl:`` shorthands expanded, ``git+`` dropped."""
+    for alias, base in _ALIASES.items():
+        if source.startswith(alias):
+            path = source.removeprefix(alias).lstrip("/")
+            return base + (path if path.endswith(".git") else f"{path}.git")
+    return source.removeprefix("git+")
+
+
+def copier_url(source: str) -> str:
+    """The URL as copier reads it as a git repository (and records it in the answers)."""
+    if source.startswith(tuple(_ALIASES)) or source.startswith(_COPIER_GIT_PREFIXES):
+        return source
+    if source.endswith(".git") and not source.startswith("file://"):
+        return source
+    return f"git+{source}"
 
 
 @dataclass(frozen=True)
@@ -96,13 +120,13 @@ def check_destination(dest: Path, force: bool) -> None:
 def _cloned(source: str, vcs_ref: str | None) -> Iterator[Path]:
     """A local checkout of a git URL, removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="scaffold-clone-") as tmp:
-        args = ["git", "clone", "--quiet", *([] if vcs_ref else ["--depth", "1"]), source, tmp]
-        result = subprocess.run(args, capture_output=True, text=True, check=False)
+        depth = [] if vcs_ref else ["--depth", "1"]
+        args = ["git", "clone", "--quiet", *depth, "--", clone_url(source), tmp]
+        env = {**os.environ, **NO_PROMPT}
+        result = subprocess.run(args, capture_output=True, text=True, check=False, env=env)
         if result.returncode != 0:
-            lines = result.stderr.strip().splitlines()
-            raise ScaffoldError(
-                f"cannot clone template {source}: {lines[-1] if lines else 'git failed'}"
-            )
+            reason = failure_reason(result.stderr, "git failed")
+            raise ScaffoldError(f"cannot clone template {source}: {reason}")
         if vcs_ref:
             checkout = subprocess.run(
                 ["git", "checkout", "--quiet", vcs_ref], cwd=tmp, capture_output=True, text=True
@@ -243,8 +267,12 @@ def render(request: RenderRequest) -> RenderResult:
                 if engine == "copier":
                     # A URL or a ``~/`` path goes to copier as is, so the answers file records
                     # where the template came from in a form that works on every machine.
-                    as_given = is_url(request.source) or request.source.startswith("~")
-                    source = request.source if as_given else str(template_dir)
+                    if is_url(request.source):
+                        source = copier_url(request.source)
+                    elif request.source.startswith("~"):
+                        source = request.source
+                    else:
+                        source = str(template_dir)
                     answers = _render_copier(request, source, target)
                 else:
                     answers = _render_cookiecutter(request, template_dir, target)

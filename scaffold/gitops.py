@@ -8,6 +8,18 @@ from pathlib import Path
 
 from scaffold.errors import ScaffoldError
 
+# Never stop at a password prompt: a private template needs its credentials set up first.
+NO_PROMPT = {"GIT_TERMINAL_PROMPT": "0"}
+
+
+def failure_reason(stderr: str, fallback: str) -> str:
+    """git's own reason: its ``fatal:``/``ERROR:`` line, not the advice printed after it."""
+    lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith(("fatal:", "ERROR:", "error:")):
+            return line.split(":", 1)[1].strip()
+    return lines[-1] if lines else fallback
+
 
 def git_available() -> bool:
     return shutil.which("git") is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from dataclasses import dataclass
@@ -9,8 +10,9 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from scaffold.engine import is_url
+from scaffold.engine import clone_url, is_url
 from scaffold.errors import ScaffoldError
+from scaffold.gitops import NO_PROMPT, failure_reason
 
 # ``git describe`` output: a tag, optionally followed by commits since it and the hash.
 _DESCRIBE = re.compile(r"^(?P<tag>.+?)(?:-(?P<distance>\d+)-g[0-9a-f]+)?$")
@@ -41,7 +43,7 @@ def version_of_commit(describe: str | None) -> Version | None:
 def git_location(src_path: str) -> str:
     """What ``git`` can read the template from: a URL as is, a local path made absolute."""
     if is_url(src_path):
-        return src_path.removeprefix("git+")
+        return clone_url(src_path)
     return str(Path(src_path).expanduser().resolve())
 
 
@@ -53,10 +55,10 @@ def list_releases(src_path: str, prereleases: bool = False) -> list[Release]:
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, **NO_PROMPT},
     )
     if result.returncode != 0:
-        lines = result.stderr.strip().splitlines()
-        reason = lines[-1] if lines else f"git exited {result.returncode}"
+        reason = failure_reason(result.stderr, f"git exited {result.returncode}")
         raise ScaffoldError(f"cannot read the versions of template {src_path}: {reason}")
     releases = []
     for line in result.stdout.splitlines():

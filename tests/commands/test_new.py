@@ -220,10 +220,83 @@ def test_template_choice_order_flag_env_config_bundled(
 
 
 def test_help_and_version() -> None:
+    from scaffold import __version__
+
     code, output = invoke("--version")
-    assert code == 0 and output.startswith("scaffold ")
+    assert code == 0 and output == f"scaffold {__version__}\n"
     code, output = invoke("--help")
-    assert code == 0 and "new" in output
+    assert code == 0
+    for command in ("new", "check", "lint", "test", "extract", "update", "drift", "doctor"):
+        assert f" {command} " in output, command
+
+
+def test_help_imports_no_engine_or_notebook_library() -> None:
+    import sys
+
+    probe = (
+        "import sys; from scaffold.cli import main; sys.argv = ['scaffold', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = {'copier', 'cookiecutter', 'nbformat', 'yaml', 'jinja2'} & set(sys.modules)\n"
+        "print(sorted(heavy))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def _tagged_repo(template: Path) -> Path:
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "v1"], ["tag", "v1.0.0"]):
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            cwd=template, check=True, capture_output=True,
+        )  # fmt: skip
+    return template
+
+
+@pytest.mark.parametrize("scheme", ["file://", "git+file://"])
+def test_a_git_url_template_is_cloned_and_recorded_for_updates(
+    tiny_template: Path, tmp_path: Path, scheme: str
+) -> None:
+    url = scheme + str(_tagged_repo(tiny_template))
+    dest = tmp_path / "from-url"
+    result = main("new", str(dest), "--template", url, "--defaults", "--no-git")
+    assert result.returncode == 0, result.stderr
+    answers = (dest / ".copier-answers.yml").read_text()
+    assert "_commit: v1.0.0" in answers
+    assert f"_src_path: git+file://{tiny_template}" in answers
+    drift = main("drift", str(dest))
+    assert drift.returncode == 0, drift.stdout + drift.stderr
+
+
+def test_a_url_that_is_not_a_repository_says_what_git_said(
+    tiny_template: Path, tmp_path: Path
+) -> None:
+    result = main("new", str(tmp_path / "p"), "-t", f"file://{tiny_template}", "--defaults")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: cannot clone template file://{tiny_template}: "
+        f"'{tiny_template}' does not appear to be a git repository"
+    ]
+    assert not (tmp_path / "p").exists()
+
+
+@pytest.mark.parametrize(
+    ("source", "clone", "for_copier"),
+    [
+        ("gh:acme/ml-template", "https://github.com/acme/ml-template.git", "gh:acme/ml-template"),
+        ("gl:acme/t.git", "https://gitlab.com/acme/t.git", "gl:acme/t.git"),
+        ("git+https://git.acme.io/t", "https://git.acme.io/t", "git+https://git.acme.io/t"),
+        ("https://git.acme.io/t", "https://git.acme.io/t", "git+https://git.acme.io/t"),
+        ("git@github.com:acme/t.git", "git@github.com:acme/t.git", "git@github.com:acme/t.git"),
+        ("file:///srv/t.git", "file:///srv/t.git", "git+file:///srv/t.git"),
+    ],
+)
+def test_url_forms_for_git_and_for_copier(source: str, clone: str, for_copier: str) -> None:
+    from scaffold.engine import clone_url, copier_url
+
+    assert clone_url(source) == clone
+    assert copier_url(source) == for_copier
 
 
 def test_prompts_when_a_terminal_is_attached(tiny_template: Path, tmp_path: Path) -> None:
