@@ -114,6 +114,14 @@ def check_destination(dest: Path, force: bool) -> None:
             f"destination {dest} is not empty; choose a new folder, or pass --force to add "
             "the project to it (existing files are kept unless --overwrite)"
         )
+    # Refuse now what would fail after rendering: a parent that is a file, or not writable.
+    ancestor = dest if dest.exists() else dest.parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise ScaffoldError(f"cannot create {dest}: {ancestor} is a file, not a folder")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise ScaffoldError(f"cannot create {dest}: {ancestor} is not writable")
 
 
 @contextmanager
@@ -256,7 +264,10 @@ def render(request: RenderRequest) -> RenderResult:
     dest = request.dest.expanduser().absolute()
     check_destination(dest, request.force)
     parent = dest.parent if dest.parent.exists() else Path(tempfile.gettempdir())
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.scaffold-", dir=parent))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.scaffold-", dir=parent))
+    except OSError as exc:
+        raise ScaffoldError(f"cannot create {dest}: {exc.strerror or exc}") from exc
     try:
         target = staging / "project"
         with _local_template(request.source, request.vcs_ref) as template_dir:
@@ -283,7 +294,10 @@ def render(request: RenderRequest) -> RenderResult:
                     raise
                 raise ScaffoldError(f"the template failed to render: {_describe(exc)}") from exc
         _validate_answers(answers)
-        skipped = _place(target, dest, request.overwrite)
+        try:
+            skipped = _place(target, dest, request.overwrite)
+        except OSError as exc:
+            raise ScaffoldError(f"cannot create {dest}: {exc.strerror or exc}") from exc
         return RenderResult(dest=dest, engine=engine, answers=answers, skipped=skipped)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

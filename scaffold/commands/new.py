@@ -172,7 +172,17 @@ def _versioned_source(
 
     if not git_available():
         return source, options.vcs_ref, "the bundled template"
-    release = current_release()
+    try:
+        release = current_release()
+    except (OSError, ScaffoldError) as exc:
+        from scaffold.console import err
+
+        reason = str(exc) if isinstance(exc, ScaffoldError) else f"{exc.strerror}: {exc.filename}"
+        err().print(
+            f"[yellow]warning:[/] cannot version the bundled template ({reason}); "
+            "the project is generated, but `scaffold update` will not be able to update it"
+        )
+        return source, options.vcs_ref, "the bundled template"
     return release.source, options.vcs_ref or release.tag, f"the bundled template {release.tag}"
 
 

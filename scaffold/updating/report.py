@@ -40,9 +40,20 @@ def show_update(result: UpdateResult) -> None:
     _show_kept(result)
     _show_conflicts(result)
     if result.patch:
-        from rich.syntax import Syntax
+        _show_patch(result.patch)
 
-        console.print(Syntax(result.patch, "diff", theme="ansi_dark", background_color="default"))
+
+def _show_patch(patch: str) -> None:
+    """Coloured on a terminal; elsewhere the raw patch, whole lines, fit for ``git apply``."""
+    console = out()
+    if not console.is_terminal:
+        console.file.write(patch if patch.endswith("\n") else patch + "\n")
+        return
+    from rich.syntax import Syntax
+
+    console.print(
+        Syntax(patch, "diff", theme="ansi_dark", background_color="default", word_wrap=True)
+    )
 
 
 def _show_changes(result: UpdateResult) -> None:

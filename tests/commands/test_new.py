@@ -323,3 +323,27 @@ def test_prompts_when_a_terminal_is_attached(tiny_template: Path, tmp_path: Path
     child.close()
     assert child.exitstatus == 0, child.before
     assert (tmp_path / "asked" / "info.txt").read_text().startswith("prompted_pkg on ")
+
+
+def test_a_destination_under_a_file_is_a_one_line_error(
+    tiny_template: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "notes.txt").write_text("mine\n")
+    result = main("new", str(tmp_path / "notes.txt" / "p"), "-t", str(tiny_template), "--defaults")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: cannot create {tmp_path / 'notes.txt' / 'p'}: "
+        f"{tmp_path / 'notes.txt'} is a file, not a folder"
+    ]
+    assert (tmp_path / "notes.txt").read_text() == "mine\n"
+
+
+def test_an_unusable_data_folder_still_generates_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("SCAFFOLD_DATA_DIR", str(tmp_path / "file" / "data"))
+    result = main("new", str(tmp_path / "p"), "--defaults", "--preset", "minimal", "--no-git")
+    assert result.returncode == 0, result.stderr
+    assert "warning: cannot version the bundled template" in result.stderr
+    assert "_commit" not in (tmp_path / "p" / ".copier-answers.yml").read_text()

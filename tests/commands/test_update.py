@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -204,3 +205,28 @@ def test_diff_on_a_dirty_tree_previews_with_uncommitted_work_and_changes_nothing
     assert "conflict" in output and "config.txt" in output
     assert git(project, "status", "--porcelain") == " M config.txt\n"
     assert "<<<<<<<" not in (project / "config.txt").read_text(encoding="utf-8")
+
+
+def test_piped_diff_is_a_whole_patch_that_applies(project: Path) -> None:
+    import subprocess
+    import sys
+
+    long_line = "Intro, " + "and a long line " * 10 + "\n"
+    edit(project, "README.md", "Intro.\n", long_line)  # context of the template's title change
+    commit_all(project, "a long line")
+
+    preview = subprocess.run(
+        [sys.executable, "-m", "scaffold", "update", str(project), "--diff"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={key: value for key, value in os.environ.items() if key != "COLUMNS"},
+    )
+
+    assert preview.returncode == 0, preview.stderr
+    assert long_line in preview.stdout  # whole lines, not cut at 80 columns
+    patch = project.parent / "update.patch"
+    patch.write_text(preview.stdout, encoding="utf-8")
+    git(project, "apply", str(patch))  # raises unless every hunk applies
+    assert "setting = 2" in (project / "config.txt").read_text(encoding="utf-8")
+    assert long_line in (project / "README.md").read_text(encoding="utf-8")
