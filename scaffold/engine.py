@@ -14,14 +14,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from scaffold.errors import ScaffoldError
 from scaffold.gitops import NO_PROMPT, failure_reason
+from scaffold.questions import COPIER_FILES, Engine, check_answer_keys, check_preset
 
-Engine = Literal["copier", "cookiecutter"]
 _URL_PREFIXES = ("http://", "https://", "git@", "git+", "ssh://", "file://", "gh:", "gl:")
-COPIER_FILES = ("copier.yml", "copier.yaml")
 
 
 _ALIASES = {"gh:": "https://github.com/", "gl:": "https://gitlab.com/"}
@@ -83,29 +82,6 @@ def detect_engine(template_dir: Path) -> Engine:
     )
 
 
-def preset_choices(template_dir: Path) -> list[str]:
-    """The choices of a copier template's ``preset`` question ([] when it has none)."""
-    import yaml
-
-    for name in COPIER_FILES:
-        path = template_dir / name
-        if path.is_file():
-            questions = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            choices = (questions.get("preset") or {}).get("choices") or []
-            if isinstance(choices, dict):
-                return [str(value) for value in choices.values()]
-            return [str(choice) for choice in choices]
-    return []
-
-
-def check_preset(template_dir: Path, engine: Engine, preset: str) -> None:
-    choices = preset_choices(template_dir) if engine == "copier" else []
-    if not choices:
-        raise ScaffoldError(f"the template {template_dir.name} has no presets; drop --preset")
-    if preset not in choices:
-        raise ScaffoldError(f"unknown preset {preset!r}; this template has: {', '.join(choices)}")
-
-
 def check_destination(dest: Path, force: bool) -> None:
     if dest.exists() and not dest.is_dir():
         raise ScaffoldError(f"destination {dest} exists and is not a folder")
@@ -145,7 +121,7 @@ def _cloned(source: str, vcs_ref: str | None) -> Iterator[Path]:
 
 
 @contextmanager
-def _local_template(source: str, vcs_ref: str | None) -> Iterator[Path]:
+def local_template(source: str, vcs_ref: str | None) -> Iterator[Path]:
     if is_url(source):
         with _cloned(source, vcs_ref) as path:
             yield path
@@ -270,8 +246,9 @@ def render(request: RenderRequest) -> RenderResult:
         raise ScaffoldError(f"cannot create {dest}: {exc.strerror or exc}") from exc
     try:
         target = staging / "project"
-        with _local_template(request.source, request.vcs_ref) as template_dir:
+        with local_template(request.source, request.vcs_ref) as template_dir:
             engine = detect_engine(template_dir)
+            check_answer_keys(template_dir, engine, request.data)
             if "preset" in request.data:
                 check_preset(template_dir, engine, str(request.data["preset"]))
             try:

@@ -9,15 +9,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scaffold.engine import is_url
 from scaffold.errors import ScaffoldError
+from scaffold.questions import preset_choices
 
 Progress = Callable[[str], None]
 
@@ -70,39 +68,11 @@ class TemplateTestResult:
 
 def read_copier_config(source: str) -> dict[str, Any]:
     """The template's copier.yml (cloned shallowly when ``source`` is a URL); {} if none."""
-    import yaml
+    from scaffold.engine import local_template
+    from scaffold.questions import read_copier_config as read_config
 
-    with _template_dir(source) as folder:
-        for name in ("copier.yml", "copier.yaml"):
-            if (folder / name).is_file():
-                loaded = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
-                return loaded if isinstance(loaded, dict) else {}
-    return {}
-
-
-@contextmanager
-def _template_dir(source: str) -> Iterator[Path]:
-    if not is_url(source):
-        yield Path(source).expanduser()
-        return
-    with tempfile.TemporaryDirectory(prefix="scaffold-template-") as tmp:
-        clone = subprocess.run(
-            ["git", "clone", "--quiet", "--depth", "1", source, tmp], capture_output=True
-        )
-        if clone.returncode != 0:
-            raise ScaffoldError(f"cannot clone template {source}")
-        yield Path(tmp)
-
-
-def preset_choices(config: dict[str, Any]) -> list[str]:
-    """The values of the template's ``preset`` question, in order; [] when it has none."""
-    question = config.get("preset")
-    choices = question.get("choices") if isinstance(question, dict) else None
-    if isinstance(choices, dict):
-        return [str(value) for value in choices.values()]
-    if isinstance(choices, list):
-        return [str(c[1] if isinstance(c, list | tuple) else c) for c in choices]
-    return []
+    with local_template(source, None) as folder:
+        return read_config(folder)
 
 
 def check_template(

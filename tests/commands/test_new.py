@@ -100,6 +100,8 @@ def _running_python() -> str:
         (["--data", "project_name=   "], "the project name is empty"),
         (["--data", "no-equals-sign"], "--data takes key=value"),
         (["--preset", "huge"], "unknown preset 'huge'; this template has: small, large"),
+        (["--data", "pakage_name=x"], "no question 'pakage_name' (did you mean package_name?)"),
+        (["--data", "zzz=1"], "no question 'zzz' (it asks: fail, package_name, preset,"),
     ],
 )
 def test_bad_names_and_options_are_one_line_errors(

@@ -82,3 +82,18 @@ def test_a_value_the_template_does_not_offer_is_a_clear_error_leaving_nothing(
     assert code == 2
     assert "GPL" in output
     assert not dest.exists()
+
+
+def test_a_key_the_template_does_not_ask_is_refused_with_the_closest(
+    cookiecutter_template: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "typo"
+
+    code, output = run_cli(
+        "new", str(dest), "--template", str(cookiecutter_template), "--defaults",
+        "--data", "licence=BSD",
+    )  # fmt: skip
+
+    assert code == 2
+    assert "no question 'licence' (did you mean license?)" in output
+    assert not dest.exists()
