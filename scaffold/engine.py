@@ -70,6 +70,9 @@ class RenderResult:
     engine: Engine
     answers: dict[str, Any]
     skipped: list[str]  # existing files kept because --overwrite was not given
+    # The files written into a folder that already had files (--force); None when the whole
+    # folder is the new project.
+    written: list[str] | None = None
 
 
 def detect_engine(template_dir: Path) -> Engine:
@@ -208,14 +211,16 @@ def _render_cookiecutter(request: RenderRequest, template: Path, target: Path) -
     return {"_template": str(template), **answers}
 
 
-def _place(rendered: Path, dest: Path, overwrite: bool) -> list[str]:
-    """Move the rendered tree into ``dest``; return the existing files that were kept."""
+def _place(rendered: Path, dest: Path, overwrite: bool) -> tuple[list[str] | None, list[str]]:
+    """Move the rendered tree into ``dest``; return the files written into an existing
+    folder (None when ``dest`` is new) and the existing files that were kept."""
     if dest.is_dir() and not any(dest.iterdir()):
         dest.rmdir()
     if not dest.exists():
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(rendered, dest)  # a rename when staging is on the same filesystem
-        return []
+        return None, []
+    written: list[str] = []
     skipped: list[str] = []
     for path in sorted(rendered.rglob("*")):
         if path.is_dir():
@@ -227,7 +232,8 @@ def _place(rendered: Path, dest: Path, overwrite: bool) -> list[str]:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(path, target)
-    return skipped
+        written.append(relative.as_posix())
+    return written, skipped
 
 
 def _describe(exc: BaseException) -> str:
@@ -272,10 +278,10 @@ def render(request: RenderRequest) -> RenderResult:
                 raise ScaffoldError(f"the template failed to render: {_describe(exc)}") from exc
         _validate_answers(answers)
         try:
-            skipped = _place(target, dest, request.overwrite)
+            written, skipped = _place(target, dest, request.overwrite)
         except OSError as exc:
             raise ScaffoldError(f"cannot create {dest}: {exc.strerror or exc}") from exc
-        return RenderResult(dest=dest, engine=engine, answers=answers, skipped=skipped)
+        return RenderResult(dest, engine, answers, skipped, written)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

@@ -43,14 +43,22 @@ def _identity_args(repo: Path, fallback_name: str, fallback_email: str) -> list[
     return args
 
 
-def init_and_commit(repo: Path, message: str, author_name: str = "", author_email: str = "") -> str:
-    """``git init`` + add everything + first commit; return the short commit id."""
+def init_and_commit(
+    repo: Path,
+    message: str,
+    author_name: str = "",
+    author_email: str = "",
+    paths: list[str] | None = None,
+) -> str:
+    """``git init`` + add ``paths`` (everything when None) + first commit; the short id."""
     if not git_available():
         raise ScaffoldError("git is not installed; install it or pass --no-git")
     identity = _identity_args(repo, author_name, author_email)
+    # Only the given files: a folder the project was added to keeps its own files out of it.
+    add = ["add", "--all"] if paths is None else ["add", "--", *paths]
     steps = {
         "init": ["init", "--quiet", "--initial-branch=main"],
-        "add": ["add", "--all"],
+        "add": add,
         "commit": [*identity, "commit", "--quiet", "--no-verify", "-m", message],
     }
     for name, args in steps.items():

@@ -176,6 +176,26 @@ def test_force_keeps_existing_files_and_overwrite_replaces_them(
     assert (dest / "info.txt").read_text() == f"existing on {_running_python()}\n"
 
 
+def test_force_commits_only_the_template_files_not_the_folders_own(
+    tiny_template: Path, tmp_path: Path
+) -> None:
+    dest = tmp_path / "existing"
+    dest.mkdir()
+    (dest / "creds.json").write_text('{"token": "secret"}\n')
+    (dest / "info.txt").write_text("mine\n")
+    result = main("new", str(dest), "-t", str(tiny_template), "--defaults", "--force")
+    assert result.returncode == 0, result.stderr
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=dest, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert sorted(tracked) == [".copier-answers.yml", "zz_late.txt"]
+    untracked = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=dest, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert sorted(untracked) == ["?? creds.json", "?? info.txt"]
+    assert "template's files only" in result.stdout
+
+
 def test_a_failing_render_leaves_nothing_behind(tiny_template: Path, tmp_path: Path) -> None:
     work = tmp_path / "work"
     work.mkdir()
