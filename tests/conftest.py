@@ -37,3 +37,31 @@ def generated_project(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str
         return made[preset]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def tool_venv(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """``tool_venv("pytest", "pytest-cov")``: a virtual environment with those packages (uv,
+    the running interpreter), made once per session. Link it as a project's ``.venv`` to run
+    the checks with exactly those tools."""
+    import subprocess
+    import sys
+
+    from scaffold.projectenv import find_uv
+
+    made: dict[tuple[str, ...], Path] = {}
+
+    def get(*packages: str) -> Path:
+        if packages not in made:
+            venv = tmp_path_factory.mktemp("venv-" + "-".join(packages)) / ".venv"
+            uv = find_uv()
+            for args in (
+                [uv, "venv", "--quiet", "--python", sys.executable, str(venv)],
+                [uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"),
+                 *packages],
+            ):  # fmt: skip
+                subprocess.run(args, check=True, capture_output=True)
+            made[packages] = venv
+        return made[packages]
+
+    return get

@@ -57,6 +57,16 @@ def measures_coverage(project: Project, args: tuple[str, ...]) -> bool:
     return any(re.search(r"^\s*addopts\s*=.*--cov", text, re.M) for text in texts)
 
 
+# pytest options that run only part of the suite: coverage of a part says nothing about the
+# project's threshold.
+_SELECTING = ("-k", "-m", "--lf", "--last-failed", "--deselect", "-x", "--exitfirst", "--maxfail")
+
+
+def selects_subset(args: tuple[str, ...]) -> bool:
+    """Whether the user's pytest arguments pick some tests (options, node ids or paths)."""
+    return any(not arg.startswith("-") or arg.startswith(_SELECTING) for arg in args)
+
+
 def interpreter_of(script: Path) -> Path | None:
     """The Python a console script runs with: its sibling ``python``, else its shebang."""
     for name in ("python", "python3", "python.exe"):
@@ -103,9 +113,33 @@ class PytestStep:
                 return missing_tool("pytest")
             return Outcome(Status.SKIPPED, "no tests, and pytest is not installed")
         threshold = coverage_threshold(project)
+        if threshold is not None and selects_subset(self.context.pytest_args):
+            return self._selection(pytest, threshold)
         if threshold is None or measures_coverage(project, self.context.pytest_args):
             return self._outcome(run_tool(pytest, self.context.pytest_args, project.root))
         return self._with_coverage(pytest, threshold)
+
+    def _selection(self, pytest: Path, threshold: float) -> Outcome:
+        """Some tests only: run them without holding their coverage to the threshold."""
+        project, args = self.context.project, self.context.pytest_args
+        off = ["--cov-fail-under=0"] if measures_coverage(project, args) else []
+        outcome = self._outcome(run_tool(pytest, [*off, *args], project.root))
+        if outcome.status is Status.SKIPPED:  # exit 5: nothing matched what was asked for
+            return Outcome(
+                Status.FAILED,
+                f"no tests matched: {' '.join(args)}",
+                "check the -k / -m expression or the test path (pytest --collect-only lists them)",
+                outcome.output,
+                outcome.command,
+            )
+        note = f"; coverage threshold {threshold:g}% not enforced on a selection"
+        return Outcome(
+            outcome.status,
+            outcome.summary + note,
+            outcome.fix_hint,
+            outcome.output,
+            outcome.command,
+        )
 
     def _with_coverage(self, pytest: Path, threshold: float) -> Outcome:
         """Measure coverage the way the environment allows: pytest-cov, else coverage run."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from scaffold.checks.testing import (
     interpreter_of,
     measures_coverage,
     pytest_summary,
+    selects_subset,
 )
 from tests.checks.repos import PYPROJECT, clean_repo
 
@@ -88,3 +90,73 @@ def test_a_usage_error_names_the_exit_code(tmp_path: Path) -> None:
     outcome = PytestStep(context).run()
     assert outcome.status is Status.FAILED
     assert outcome.fix_hint.startswith("pytest exited 4")
+
+
+UNCOVERED = """\
+def add(a: int, b: int) -> int:
+    return a + b
+
+
+def never_called(a: int) -> int:
+    if a > 0:
+        return a
+    return -a
+"""
+STRICT = "\n[tool.coverage.report]\nfail_under = 95\n"
+
+
+def under_covered(tmp_path: Path, venv: Path) -> Path:
+    """A project with an untested function (coverage well below 95%) using ``venv``."""
+    root = project(tmp_path, STRICT).root
+    (root / "src" / "tiny" / "maths.py").write_text(UNCOVERED)
+    (root / ".venv").symlink_to(venv, target_is_directory=True)
+    return root
+
+
+@pytest.mark.parametrize(
+    "packages", [("pytest", "pytest-cov"), ("pytest", "coverage")], ids=["pytest-cov", "coverage"]
+)
+def test_coverage_below_the_threshold_fails_with_the_figures(
+    tmp_path: Path, tool_venv: Callable[..., Path], packages: tuple[str, ...]
+) -> None:
+    root = under_covered(tmp_path, tool_venv(*packages))
+    outcome = PytestStep(CheckContext.create(root)).run()
+    assert outcome.status is Status.FAILED, outcome.output
+    assert outcome.summary.startswith("1 passed")
+    assert "required 95%" in outcome.summary
+    assert outcome.fix_hint == "add tests: coverage is below the required threshold"
+    assert Path(outcome.command[0]).parent == root / ".venv" / "bin"
+
+
+def test_a_selection_of_tests_is_not_held_to_the_threshold(
+    tmp_path: Path, tool_venv: Callable[..., Path]
+) -> None:
+    root = under_covered(tmp_path, tool_venv("pytest", "pytest-cov"))
+    text = (root / "pyproject.toml").read_text()
+    (root / "pyproject.toml").write_text(text.replace("[tool.pytest.ini_options]\n",
+                                                      '[tool.pytest.ini_options]\naddopts = "--cov=tiny"\n'))  # fmt: skip
+    context = CheckContext.create(root, pytest_args=("-k", "add"))
+    outcome = PytestStep(context).run()
+    assert outcome.status is Status.PASSED, outcome.output
+    assert outcome.summary.endswith("coverage threshold 95% not enforced on a selection")
+    assert "--cov-fail-under=0" in outcome.command
+    everything = PytestStep(CheckContext.create(root)).run()
+    assert everything.status is Status.FAILED  # the whole suite still is
+
+
+def test_a_selection_that_matches_nothing_fails_saying_so(tmp_path: Path) -> None:
+    root = project(tmp_path, STRICT).root
+    outcome = PytestStep(CheckContext.create(root, pytest_args=("-k", "churn"))).run()
+    assert outcome.status is Status.FAILED
+    assert outcome.summary == "no tests matched: -k churn"
+    assert "--collect-only" in outcome.fix_hint
+
+
+@pytest.mark.parametrize(
+    ("args", "subset"),
+    [((), False), (("-q", "-v"), False), (("-k", "x"), True), (("tests/test_a.py",), True),
+     (("tests/test_a.py::test_b",), True), (("-x",), True), (("--lf",), True),
+     (("-mslow",), True)],
+)  # fmt: skip
+def test_which_arguments_select_a_subset(args: tuple[str, ...], subset: bool) -> None:
+    assert selects_subset(args) is subset
