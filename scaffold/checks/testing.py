@@ -19,6 +19,7 @@ NO_TESTS_COLLECTED = 5
 COVERAGE_LINE = re.compile(
     r"Required test coverage of ([\d.]+)% (not )?reached\. Total coverage: ([\d.]+)%"
 )
+MISSING_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
 RERUN_HINT = "fix the failing tests (see the output above); rerun one: scaffold test -- -k NAME"
 
 
@@ -182,8 +183,22 @@ class PytestStep:
             return Outcome(Status.SKIPPED, "no tests collected", output=result.output)
         if result.returncode == 1 and coverage and coverage.group(2) and "failed" not in summary:
             hint = "add tests: coverage is below the required threshold"
+        elif missing := self._missing_module(result.output):
+            hint = missing
         elif result.returncode == 1:
             hint = RERUN_HINT
         else:
             hint = f"pytest exited {result.returncode}: fix the error it reports (see above)"
         return Outcome(Status.FAILED, summary, hint, result.output, result.command)
+
+    def _missing_module(self, output: str) -> str:
+        """How to fix a test run that could not import a module; "" when none was missing."""
+        match = MISSING_MODULE.search(output)
+        if match is None:
+            return ""
+        name = match.group(1).split(".")[0]
+        root = self.context.project.root
+        if (root / "src" / name).is_dir() or (root / name / "__init__.py").is_file():
+            how = "make install" if (root / "Makefile").is_file() else "pip install -e ."
+            return f"the project itself is not installed in its environment: run {how}"
+        return f"the tests need {name!r}, which is not installed: add it to the dependencies"

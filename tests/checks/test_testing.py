@@ -160,3 +160,27 @@ def test_a_selection_that_matches_nothing_fails_saying_so(tmp_path: Path) -> Non
 )  # fmt: skip
 def test_which_arguments_select_a_subset(args: tuple[str, ...], subset: bool) -> None:
     assert selects_subset(args) is subset
+
+
+def test_an_uninstalled_project_is_told_to_install_itself(tmp_path: Path) -> None:
+    root = clean_repo(tmp_path, pyproject='[project]\nname = "tiny"\nversion = "0.1.0"\n')
+    outcome = PytestStep(CheckContext.create(root)).run()
+    assert outcome.status is Status.FAILED
+    assert outcome.fix_hint == (
+        "the project itself is not installed in its environment: run pip install -e ."
+    )
+    (root / "Makefile").write_text("install:\n\tpip install -e .\n")
+    outcome = PytestStep(CheckContext.create(root)).run()
+    assert outcome.fix_hint.endswith("run make install")
+
+
+def test_a_missing_third_party_module_is_named(tmp_path: Path) -> None:
+    root = project(tmp_path).root
+    (root / "tests" / "test_maths.py").write_text(
+        "import zz_not_installed\n\n\ndef test_x():\n    pass\n"
+    )
+    outcome = PytestStep(CheckContext.create(root)).run()
+    assert outcome.status is Status.FAILED
+    assert outcome.fix_hint == (
+        "the tests need 'zz_not_installed', which is not installed: add it to the dependencies"
+    )
