@@ -14,7 +14,9 @@ def apply(rule: Rule, repo: Repo) -> RuleResult:
         finding = rule.check(repo)
     except OSError as exc:  # an unreadable file fails the rule, not the whole audit
         finding = failed(f"cannot read the repository: {exc}")
-    return RuleResult(rule.id, rule.title, rule.severity, finding.status, finding.why, rule.fix)
+    return RuleResult(
+        rule.id, rule.title, rule.severity, finding.status, finding.why, finding.fix or rule.fix
+    )
 
 
 def audit(path: Path, rules: tuple[Rule, ...] | None = None) -> RepoReport:

@@ -78,7 +78,10 @@ def env_not_committed(repo: Repo) -> Finding:
         return passed("no .env file in version control")
     names = ", ".join(map(str, env_files[:5]))
     if not repo.is_git:
-        return failed(f"{names} present and this is not a git repository: nothing ignores it")
+        return failed(
+            f"{names} present and this is not a git repository: nothing ignores it",
+            "add .env to .gitignore before `git init`, and commit a .env.example without values",
+        )
     committed = [p for p in env_files if p in (repo.committed or ())]
     if committed:
         return failed(f"{', '.join(map(str, committed[:5]))} committed to git")

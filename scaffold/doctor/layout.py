@@ -39,6 +39,8 @@ def dependencies_declared(repo: Repo) -> Finding:
     requirements = repo.matching("requirements*.txt")
     if requirements:
         return failed(f"only {requirements[0]} lists them; pyproject.toml does not")
+    if not repo.exists("pyproject.toml"):
+        return failed("no pyproject.toml to declare them in")
     return failed("pyproject.toml has no [project].dependencies")
 
 

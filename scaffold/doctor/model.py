@@ -34,14 +34,15 @@ class Finding:
 
     status: Status
     why: str
+    fix: str = ""  # when this case needs another fix than the rule's usual one
 
 
 def passed(why: str) -> Finding:
     return Finding(Status.PASSED, why)
 
 
-def failed(why: str) -> Finding:
-    return Finding(Status.FAILED, why)
+def failed(why: str, fix: str = "") -> Finding:
+    return Finding(Status.FAILED, why, fix)
 
 
 def skipped(why: str) -> Finding:

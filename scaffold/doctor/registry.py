@@ -31,7 +31,7 @@ RULES: tuple[Rule, ...] = (
          "add .pre-commit-config.yaml with the nbstripout hook and ruff-format (or black), then `pre-commit install`",
          hygiene.pre_commit_config),
     Rule("notebooks.stripped", "notebooks are committed without outputs", MAJOR,
-         "run `scaffold check --fix` (or `nbstripout NOTEBOOK`) and commit; `nbstripout --install` keeps them clean",
+         "run `scaffold lint --fix` (or `nbstripout NOTEBOOK`) and commit; `nbstripout --install` keeps them clean",
          hygiene.notebooks_stripped),
     Rule("secrets.none", "no credentials in the repository", CRITICAL,
          "revoke the credential now, remove it from the file and from git history (git filter-repo), read it from the environment instead",

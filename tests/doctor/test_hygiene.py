@@ -111,7 +111,10 @@ def test_a_project_inside_a_larger_repository_is_read_through_git(tmp_path: Path
 
 def test_env_outside_git_fails(tmp_path: Path) -> None:
     write(tmp_path, {".env": "TOKEN=1\n"})
-    assert "not a git repository" in env_not_committed(Repo(tmp_path)).why
+    finding = env_not_committed(Repo(tmp_path))
+    assert "not a git repository" in finding.why
+    assert finding.fix.startswith("add .env to .gitignore before `git init`")
+    assert "git rm" not in finding.fix
 
 
 def test_readme_at_top_and_contributing_in_docs(tmp_path: Path) -> None:

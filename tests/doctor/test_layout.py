@@ -56,6 +56,15 @@ def test_dependencies_only_in_requirements_txt_are_not_declared(tmp_path: Path) 
     assert "requirements.txt" in finding.why
 
 
+def test_no_pyproject_says_so_for_dependencies(tmp_path: Path) -> None:
+    write(tmp_path, {"analysis.py": "import pandas\n"})
+    assert dependencies_declared(Repo(tmp_path)).why == "no pyproject.toml to declare them in"
+    write(tmp_path, {"pyproject.toml": "[project]\nname = 'x'\n"})
+    assert (
+        dependencies_declared(Repo(tmp_path)).why == "pyproject.toml has no [project].dependencies"
+    )
+
+
 def test_declared_and_dynamic_dependencies_pass(tmp_path: Path) -> None:
     write(tmp_path, {"pyproject.toml": GOOD_PYPROJECT})
     assert dependencies_declared(Repo(tmp_path)).status is Status.PASSED

@@ -27,11 +27,30 @@ def test_no_test_files_fails(tmp_path: Path) -> None:
     assert finding.why == "no test files (test_*.py or *_test.py)"
 
 
-def test_test_files_pass_without_a_project_environment(tmp_path: Path) -> None:
-    write(tmp_path, {"tests/test_a.py": "", "pkg/b_test.py": ""})
+def test_without_a_project_environment_tests_are_found_by_their_names(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "tests/test_a.py": "def test_one():\n    pass\n\n\ndef helper():\n    pass\n",
+        "pkg/b_test.py": "class TestB:\n    def test_two(self):\n        pass\n\n"
+                         "    async def test_three(self):\n        pass\n",
+        "tests/test_c.py": "class Helper:\n    def test_not_collected(self):\n        pass\n",
+    })  # fmt: skip
     finding = collected_tests(Repo(tmp_path))
     assert finding.status is Status.PASSED
-    assert finding.why.startswith("2 test files")
+    assert finding.why.startswith("3 tests in 3 files by pytest's naming rules")
+
+
+def test_without_a_project_environment_empty_test_files_fail(tmp_path: Path) -> None:
+    write(tmp_path, {"tests/test_a.py": "", "tests/test_b.py": "import os\n"})
+    finding = collected_tests(Repo(tmp_path))
+    assert finding.status is Status.FAILED
+    assert finding.why == "2 test file(s) but no test functions (test_* names)"
+
+
+def test_without_a_project_environment_a_broken_test_file_fails(tmp_path: Path) -> None:
+    write(tmp_path, {"tests/test_a.py": "def test_x(:\n"})
+    finding = collected_tests(Repo(tmp_path))
+    assert finding.status is Status.FAILED
+    assert finding.why == "tests/test_a.py does not parse"
 
 
 def test_the_projects_pytest_collects_the_tests(tmp_path: Path) -> None:
