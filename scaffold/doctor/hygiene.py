@@ -99,3 +99,13 @@ def contributing_present(repo: Repo) -> Finding:
         if p.stem.upper() == "CONTRIBUTING" and (len(p.parts) == 1 or p.parts[0] in {"docs", ".github"})
     ]  # fmt: skip
     return passed(str(found[0])) if found else failed("no CONTRIBUTING (the ways of working)")
+
+
+def no_conflict_markers(repo: Repo) -> Finding:
+    """Merge or update conflicts resolved, not committed with their markers."""
+    from scaffold.updating.conflicts import has_markers
+
+    marked = [str(path) for path in repo.files if has_markers(repo.root / path)]
+    if marked:
+        return failed(f"conflict markers in {', '.join(marked[:5])}")
+    return passed("no conflict markers")

@@ -8,6 +8,7 @@ from scaffold.doctor.hygiene import (
     contributing_present,
     env_not_committed,
     is_env_file,
+    no_conflict_markers,
     notebooks_stripped,
     pre_commit_config,
     readme_present,
@@ -123,3 +124,16 @@ def test_readme_at_top_and_contributing_in_docs(tmp_path: Path) -> None:
     write(tmp_path, {"README.rst": "x\n", "docs/CONTRIBUTING.md": "x\n"})
     assert readme_present(Repo(tmp_path)).why == "README.rst"
     assert contributing_present(Repo(tmp_path)).why == "docs/CONTRIBUTING.md"
+
+
+def test_committed_conflict_markers_fail(tmp_path: Path) -> None:
+    marked = "a\n<<<<<<< before updating\nmine\n=======\ntheirs\n>>>>>>> after updating\n"
+    commit_all(write(tmp_path, {"Makefile": marked, "README.md": "x\n"}))
+    finding = no_conflict_markers(Repo(tmp_path))
+    assert finding.status is Status.FAILED
+    assert finding.why == "conflict markers in Makefile"
+
+
+def test_a_separator_line_alone_is_not_a_conflict(tmp_path: Path) -> None:
+    write(tmp_path, {"README.md": "Title\n=======\n\ntext\n"})
+    assert no_conflict_markers(Repo(tmp_path)).status is Status.PASSED
