@@ -58,9 +58,9 @@ def print_report(report: Report, console: Console) -> None:
             f"{', '.join(failed)}"
         )
     else:
-        console.print(
-            f"[bold green]All {len(report.steps)} steps passed[/] (or had nothing to check)"
-        )
+        count = len(report.steps)
+        passed = "The step passed" if count == 1 else f"All {count} steps passed"
+        console.print(f"[bold green]{passed}[/] (or had nothing to check)")
     warned = [step.name for step in report.steps if step.status is Status.WARNED]
     if warned:
         console.print(f"[yellow]Worth a look:[/] {', '.join(warned)}")

@@ -14,13 +14,15 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-Key = Annotated[str, typer.Argument(help="Setting name, e.g. template.", show_default=False)]
+Key = Annotated[
+    str, typer.Argument(metavar="KEY", help="Setting name, e.g. template.", show_default=False)
+]
 
 
 @app.command("set")
 def set_(
     key: Key,
-    value: Annotated[str, typer.Argument(help="New value.", show_default=False)],
+    value: Annotated[str, typer.Argument(metavar="VALUE", help="New value.", show_default=False)],
 ) -> None:
     """Set a setting. `template` takes a path (stored absolute) or a git URL."""
     from rich.markup import escape

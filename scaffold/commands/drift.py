@@ -12,7 +12,10 @@ from scaffold.options import JsonOutput
 
 def drift(
     path: Annotated[
-        Path, typer.Argument(help="The generated project (default: here).", show_default=False)
+        Path,
+        typer.Argument(
+            metavar="PATH", help="The generated project (default: here).", show_default=False
+        ),
     ] = Path("."),
     json: JsonOutput = False,
 ) -> None:

@@ -15,7 +15,9 @@ def lint(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Files or folders to lint (default: the whole project).", show_default=False
+            metavar="PATHS",
+            help="Files or folders to lint (default: the whole project).",
+            show_default=False,
         ),
     ] = None,
     fix: Fix = False,

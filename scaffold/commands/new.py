@@ -13,6 +13,7 @@ from scaffold.errors import ScaffoldError
 
 if TYPE_CHECKING:
     from scaffold.engine import RenderResult
+    from scaffold.settings import TemplateChoice
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class NewResult:
     template: str
     template_origin: str
     commit: str | None  # None: no commit made (--no-git, or DEST was already a repository)
+    template_label: str = ""  # how the report names the template, e.g. "template gh:acme/t"
 
 
 def parse_data(pairs: list[str]) -> dict[str, str]:
@@ -58,7 +60,8 @@ def proposed_answers(dest: Path) -> dict[str, Any]:
 
 def new(
     dest: Annotated[
-        Path, typer.Argument(help="Folder to create the project in.", show_default=False)
+        Path,
+        typer.Argument(metavar="DEST", help="Folder to create the project in.", show_default=False),
     ],
     template: Annotated[
         str | None,
@@ -154,7 +157,7 @@ def create_project(options: NewOptions, interactive: bool = False) -> NewResult:
             str(result.answers.get("author_email", "")),
             paths=result.written,
         )
-    return NewResult(result, choice.source, choice.origin, commit)
+    return NewResult(result, choice.source, choice.origin, commit, _label(choice, described))
 
 
 def _versioned_source(
@@ -187,7 +190,17 @@ def _versioned_source(
     return release.source, options.vcs_ref or release.tag, f"the bundled template {release.tag}"
 
 
+def _label(choice: TemplateChoice, described: str) -> str:
+    if choice.is_bundled:
+        return described
+    origin = {"--template": "", "SCAFFOLD_TEMPLATE": " from $SCAFFOLD_TEMPLATE"}.get(
+        choice.origin, f" from {choice.origin}"
+    )
+    return f"template {choice.source}{origin}"
+
+
 def report(result: NewResult) -> None:
+    from rich.markup import escape
     from rich.panel import Panel
 
     from scaffold.console import out
@@ -197,7 +210,8 @@ def report(result: NewResult) -> None:
     name = answers.get("project_name", dest.name)
     preset = f", preset {answers['preset']}" if "preset" in answers else ""
     out().print(
-        f"[bold green]Created[/] {name} in {dest} ({result.template_origin} template{preset})"
+        f"[bold green]Created[/] {escape(str(name))} in {escape(str(dest))} "
+        f"({escape(result.template_label or result.template)}{preset})"
     )
     for kept in result.render.skipped:
         out().print(f"  [yellow]kept[/] your {kept} (the template's version was not written)")

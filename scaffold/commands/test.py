@@ -17,7 +17,7 @@ def test(
         typer.Argument(
             help="Arguments passed to pytest, after --: scaffold test -- -k churn -x",
             show_default=False,
-            metavar="[-- PYTEST_ARGS]",
+            metavar="-- PYTEST_ARGS",
         ),
     ] = None,
     json_output: JsonOutput = False,

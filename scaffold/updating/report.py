@@ -97,6 +97,9 @@ def show_drift(result: DriftResult) -> None:
         f"{escape(result.current)}, latest is {escape(result.latest)} "
         f"({plural(len(result.behind), 'version')} behind: {escape(', '.join(result.behind))})"
     )
+    from scaffold.updating.versions import parse_tag
+
+    tags = {str(parse_tag(tag)): tag for tag in result.behind}  # "2.0.0" -> "v2.0.0"
     for version, entry in result.changelog.items():
-        console.print(f"\n[bold]{escape(version)}[/]\n{escape(entry)}")
+        console.print(f"\n[bold]{escape(tags.get(version, version))}[/]\n{escape(entry)}")
     console.print("\nRun [bold]scaffold update[/] to pull these changes.")

@@ -19,6 +19,8 @@ def test_behind_exits_1_with_versions_and_changelog_then_0_after_update(tmp_path
     assert code == 1
     assert "v1.0.0" in output and "v2.0.0" in output
     assert "setting is now 2" in output  # the v2.0.0 changelog entry
+    assert "\nv2.0.0\n- setting is now 2" in output.replace("### Changed\n\n", "")
+    assert "1 version behind" in output
     assert "First release" not in output  # the entry of the version the project already has
 
     assert run_cli("update", str(project))[0] == 0

@@ -10,7 +10,9 @@ import typer
 
 def init(
     dest: Annotated[
-        Path, typer.Argument(help="Folder for the new template repository.", show_default=False)
+        Path, typer.Argument(
+            metavar="DEST", help="Folder for the new template repository.", show_default=False
+        )
     ],
 ) -> None:
     """Copy the bundled template into DEST as a git repository tagged v1.0.0."""

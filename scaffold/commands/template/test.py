@@ -14,6 +14,7 @@ def test(
     src: Annotated[
         str | None,
         typer.Argument(
+            metavar="SRC",
             help="Template path or git URL (default: the template `scaffold new` would use).",
             show_default=False,
         ),
