@@ -65,12 +65,14 @@ def test_skipped_steps_do_not_fail_the_report(tmp_path: Path) -> None:
     assert report.exit_code == 0
 
 
-def test_check_runs_lint_then_sync_then_tests() -> None:
-    assert registry.GROUPS["check"] == (
-        *registry.GROUPS["lint"],
-        registry.SYNC,
-        *registry.GROUPS["test"],
-    )
+def test_check_runs_lint_then_sync_then_tests(tmp_path: Path) -> None:
+    context = CheckContext.create(clean_repo(tmp_path))
+    names = {
+        group: [s.name for s in registry.steps_for(group, context)] for group in registry.GROUPS
+    }
+    assert names["lint"] == ["ruff", "notebook outputs", "notebook ruff", "format"]
+    assert names["test"] == ["pytest"]
+    assert names["check"] == [*names["lint"], "notebooks in sync", "template drift", *names["test"]]
 
 
 def test_a_plugged_in_factory_runs_in_its_group(

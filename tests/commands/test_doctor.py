@@ -90,9 +90,18 @@ def test_several_repositories_give_one_table_and_the_fixes_once(tmp_path: Path) 
 
 
 def test_a_missing_path_is_a_clear_error(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["doctor", str(tmp_path / "nope")])
-    assert result.exit_code != 0
-    assert "not a folder" in str(result.exception)
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "scaffold", "doctor", str(tmp_path / "nope")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"error: not a folder: {tmp_path / 'nope'}"]
+    assert result.stdout == ""
 
 
 def test_min_score_outside_0_to_100_is_refused(tmp_path: Path) -> None:
