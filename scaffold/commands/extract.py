@@ -16,14 +16,17 @@ if TYPE_CHECKING:
 def extract(
     notebook: Annotated[
         Path,
-        typer.Argument(help="The notebook (.ipynb) to extract from.", show_default=False),
+        typer.Argument(
+            metavar="NOTEBOOK", help="The notebook (.ipynb) to extract from.", show_default=False
+        ),
     ],
     module: Annotated[
         str | None,
         typer.Option(
             "--module",
             "-m",
-            help="Module to write, NAME or PACKAGE.NAME (default: from the notebook's name, "
+            help="Module to write, NAME or PACKAGE.NAME (default: the module an earlier "
+            "extract of this notebook wrote, else from the notebook's name, "
             "01-ab-cleaning.ipynb -> cleaning).",
         ),
     ] = None,
@@ -41,6 +44,8 @@ def extract(
     from scaffold.errors import ScaffoldError
     from scaffold.notebooks import differences, plan_extraction, write_changes
 
+    if not notebook.exists():
+        raise ScaffoldError(f"{notebook} does not exist")
     if notebook.suffix != ".ipynb" or not notebook.is_file():
         raise ScaffoldError(f"{notebook} is not a notebook file (.ipynb)")
     result = plan_extraction(notebook, module, rewrite=rewrite_notebook)

@@ -18,6 +18,7 @@ from scaffold.notebooks.project import (
     find_root,
     header_line,
     module_name_for,
+    modules_recording,
     recorded_notebooks,
     relative,
 )
@@ -107,8 +108,25 @@ def _target(root: Path, notebook_path: Path, module: str | None) -> tuple[str, s
         if not (root / "src" / package.replace(".", "/") / "__init__.py").is_file():
             raise ScaffoldError(f"no package {package} in {root / 'src'}")
         return package, check_module_name(name)
-    name = check_module_name(module) if module else module_name_for(notebook_path)
-    return find_package(root), name
+    if module:
+        return find_package(root), check_module_name(module)
+    return _recorded_target(root, notebook_path) or (
+        find_package(root),
+        module_name_for(notebook_path),
+    )
+
+
+def _recorded_target(root: Path, notebook_path: Path) -> tuple[str, str] | None:
+    """The module an earlier extract of this notebook wrote (its header records it)."""
+    rel = relative(notebook_path, root)
+    found = modules_recording(root, rel)
+    if len(found) > 1:
+        default = module_name_for(notebook_path)
+        found = [target for target in found if target[1] == default] or found
+    if len(found) > 1:
+        names = ", ".join(f"{package}.{name}" for package, name in found)
+        raise ScaffoldError(f"{rel} is recorded in several modules ({names}); pass --module")
+    return found[0] if found else None
 
 
 def path_package(root: Path) -> str:

@@ -31,6 +31,9 @@ class MaskedCell:
     python: str
     masked_lines: dict[int, str] = field(default_factory=dict)  # 1-based line -> original
     cell_magic: str | None = None  # the magic of a ``%%name`` first line, if any
+    # Masked lines that kept their magic's statement (``%time y = f(x)`` -> ``y = f(x)``):
+    # line -> how many characters the statement starts further right in the original line.
+    kept_statements: dict[int, int] = field(default_factory=dict)
 
 
 class CellSyntaxError(Exception):
@@ -68,7 +71,7 @@ def mask_cell(source: str) -> MaskedCell:
             ast.parse(text)
         except SyntaxError as exc:
             number = _offending_line(exc, lines)
-            if number is None or not _mask_line(lines, number, cell.masked_lines):
+            if number is None or not _mask_line(lines, number, cell):
                 raise CellSyntaxError(exc.lineno or 1, exc.msg) from None
             continue
         cell.python = text
@@ -89,12 +92,15 @@ def _is_ipython_line(line: str) -> bool:
     return bool(_ESCAPE.match(line) or _HELP_SUFFIX.match(line) or _ASSIGNED_ESCAPE.match(line))
 
 
-def _mask_line(lines: list[str], number: int, masked: dict[int, str]) -> bool:
+def _mask_line(lines: list[str], number: int, cell: MaskedCell) -> bool:
     """Replace line ``number`` (and its backslash continuations) with Python."""
+    masked = cell.masked_lines
     if number in masked:
         return False
     masked[number] = lines[number - 1]
-    lines[number - 1] = _replacement(lines[number - 1])
+    lines[number - 1], shift = _replacement(lines[number - 1])
+    if shift is not None:
+        cell.kept_statements[number] = shift
     current = number
     while masked[current].rstrip().endswith("\\") and current < len(lines):
         masked[current + 1] = lines[current]
@@ -103,19 +109,47 @@ def _mask_line(lines: list[str], number: int, masked: dict[int, str]) -> bool:
     return True
 
 
-def _replacement(line: str) -> str:
-    """The Python that stands for an IPython line, at the same indentation."""
+def _replacement(line: str) -> tuple[str, int | None]:
+    """The Python that stands for an IPython line, at the same indentation, and for a magic
+    that keeps its statement, how far right the statement starts in ``line``."""
     indent = line[: len(line) - len(line.lstrip())]
     summary = line.strip().rstrip("\\").strip()
     if assigned := _ASSIGNED_ESCAPE.match(line):
-        return f"{indent}{assigned['target'].strip()} = None  {MASK_COMMENT} {summary}"
+        return f"{indent}{assigned['target'].strip()} = None  {MASK_COMMENT} {summary}", None
     match = _ESCAPE.match(line)
     if match and match["escape"] == "%":
         name, _, argument = line.strip()[1:].partition(" ")
         statement = _MAGIC_OPTION.sub("", argument.strip(), count=1)
         if name in _STATEMENT_MAGICS and statement and _parses(statement):
-            return f"{indent}{statement}"
-    return f"{indent}pass  {MASK_COMMENT} {summary}"
+            start = len(line.rstrip()) - len(statement)
+            return f"{indent}{statement}", start - len(indent)
+    return f"{indent}pass  {MASK_COMMENT} {summary}", None
+
+
+def ipython_lines(cell: MaskedCell) -> dict[int, str]:
+    """The cell's IPython lines by their first line number, backslash continuations joined."""
+    found: dict[int, str] = {}
+    head = 0
+    for number in sorted(cell.masked_lines):
+        text = cell.masked_lines[number]
+        continues = head > 0 and number == head + found[head].count("\n") + 1
+        if continues and found[head].rstrip().endswith("\\"):
+            found[head] += "\n" + text
+        else:
+            head, found[number] = number, text
+    return found
+
+
+def line_kind(line: str) -> str:
+    """What an IPython line is: ``shell line``, ``cell magic line``, ``magic line`` or
+    ``help line`` (``obj?``, which runs nothing)."""
+    match = _ESCAPE.match(line) or _ASSIGNED_ESCAPE.match(line)
+    escape = match["escape"] if match else "?"
+    if escape.startswith("!"):
+        return "shell line"
+    if escape == "%%":
+        return "cell magic line"
+    return "magic line" if escape == "%" else "help line"
 
 
 def _parses(code: str) -> bool:

@@ -147,18 +147,25 @@ def _prune_import(edits: dict[int, list[Edit]], item: Item, unused: set[str]) ->
 def _pass_new_parameters(
     edits: dict[int, list[Edit]], item: Item, parameters: dict[str, list[str]]
 ) -> None:
-    lines = item.cell.source.split("\n")
+    """``name=name`` added to calls of changed functions, also on a ``%time`` line, whose
+    statement stands further right in the cell than in the parse."""
+    lines = item.masked.python.split("\n")
+    kept = item.masked.kept_statements
     for node in ast.walk(item.node):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
             continue
         if node.func.id not in parameters:
             continue
-        span = range(node.lineno, (node.end_lineno or node.lineno) + 1)
-        if any(line in item.masked.masked_lines for line in span):
-            continue  # the call is inside an IPython line: positions differ
+        if node.lineno in item.masked.masked_lines and node.lineno not in kept:
+            continue  # not in the parse; analysis keeps functions called there in the notebook
         edit = pass_keywords(node, lines, parameters[node.func.id])
         if edit is not None:
-            edits.setdefault(item.cell.number, []).append(edit)
+            edits.setdefault(item.cell.number, []).append(_shift(edit, kept.get(node.lineno, 0)))
+
+
+def _shift(edit: Edit, columns: int) -> Edit:
+    (line, start), (end_line, end) = edit.start, edit.end
+    return Edit((line, start + columns), (end_line, end + columns), edit.text)
 
 
 def _apply(notebook: Notebook, edits: dict[int, list[Edit]]) -> Any | None:

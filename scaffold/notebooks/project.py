@@ -89,3 +89,21 @@ def recorded_notebooks(module_text: str) -> list[str]:
         for line in module_text.splitlines()
         if line.startswith(HEADER_PREFIX)
     ]
+
+
+def modules_recording(root: Path, notebook: str) -> list[tuple[str, str]]:
+    """``(package, module)`` of every module under ``src/`` whose header records ``notebook``
+    (a path relative to ``root``)."""
+    src = root / "src"
+    found = []
+    for path in sorted(src.rglob("*.py")):
+        parts = path.relative_to(src).with_suffix("").parts
+        if len(parts) < 2 or not all(part.isidentifier() for part in parts):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if notebook in recorded_notebooks(text):
+            found.append((".".join(parts[:-1]), parts[-1]))
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from scaffold.errors import ScaffoldError
@@ -18,9 +19,22 @@ from scaffold.notebooks.analysis import (
     references,
     value_uses,
 )
+from scaffold.notebooks.ipython import ipython_lines, line_kind
 from scaffold.notebooks.reading import Notebook
 
 _DEFS = ("def", "class")
+
+
+@dataclass(frozen=True)
+class _IPythonLine:
+    cell: int
+    line: int
+    text: str
+
+    def describe(self) -> str:
+        shown = self.text.strip().split("\n")[0]
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        return f"{line_kind(self.text)} (cell {self.cell}, line {self.line}: `{shown}`)"
 
 
 @dataclass
@@ -35,6 +49,7 @@ class _Context:
     stays: dict[int, str]
     params: dict[int, set[str]]
     rebound: dict[str, str]  # definitions that are not candidates, and why
+    hidden: list[_IPythonLine]  # IPython lines a rewrite cannot pass new parameters into
 
     def moving(self, item: Item) -> bool:
         return id(item) in self.refs and id(item) not in self.stays
@@ -94,12 +109,26 @@ def _context(items: list[Item]) -> _Context:
         stays={},
         params={id(item): set() for item in candidates},
         rebound=rebound,
+        hidden=_hidden_lines(items),
     )
 
 
+def _hidden_lines(items: list[Item]) -> list[_IPythonLine]:
+    """IPython lines whose code is not in the parse (a ``%time`` statement is): a call of a
+    function there cannot be given the function's new parameters."""
+    cells = {id(item.masked): item for item in items}
+    return [
+        _IPythonLine(item.cell.number, line, text)
+        for item in cells.values()
+        for line, text in ipython_lines(item.masked).items()
+        if line not in item.masked.kept_statements and line_kind(text) != "help line"
+    ]
+
+
 def _rebound_reason(binders: list[Item]) -> str:
-    cells = ", ".join(str(item.cell.number) for item in binders)
-    return f"is bound {len(binders)} times (cells {cells}): keep one definition to extract it"
+    numbers = sorted({item.cell.number for item in binders})
+    cells = f"cell{'' if len(numbers) == 1 else 's'} {', '.join(map(str, numbers))}"
+    return f"is bound {len(binders)} times ({cells}): keep one definition to extract it"
 
 
 def _resolve_round(context: _Context) -> bool:
@@ -121,6 +150,8 @@ def _resolve_round(context: _Context) -> bool:
 
 
 def _check(context: _Context, item: Item) -> str | None:
+    if reason := _ipython_reason(item):
+        return reason
     refs = context.refs[id(item)]
     for name in sorted(refs.writes):
         return f"assigns the notebook global `{name}` (global statement)"
@@ -155,6 +186,17 @@ def _resolve_name(context: _Context, item: Item, name: str, at_import: bool) -> 
     return None
 
 
+def _ipython_reason(item: Item) -> str | None:
+    """A definition holding IPython lines would run differently in a module: it stays."""
+    if item.kind not in _DEFS:
+        return None  # an export cell's IPython lines are masked: the cell is taken as Python
+    end = item.node.end_lineno or item.node.lineno
+    for line, text in ipython_lines(item.masked).items():
+        if item.node.lineno <= line <= end:
+            return f"uses an IPython {_IPythonLine(item.cell.number, line, text).describe()}"
+    return None
+
+
 def _check_parameters(context: _Context, item: Item) -> str | None:
     if not context.params[id(item)]:
         return None
@@ -165,6 +207,17 @@ def _check_parameters(context: _Context, item: Item) -> str | None:
         return "reads notebook variables and is used other than by a direct call"
     if node.args.posonlyargs:
         return "reads notebook variables and has positional-only parameters"
+    return _hidden_use(context, name, sorted(context.params[id(item)]))
+
+
+def _hidden_use(context: _Context, name: str, parameters: list[str]) -> str | None:
+    """Why the function stays: an IPython line uses it where no parameter can be passed."""
+    for hidden in context.hidden:
+        if re.search(rf"\b{re.escape(name)}\b", hidden.text):
+            called = re.search(rf"\b{re.escape(name)}\s*\(", hidden.text)
+            needed = ", ".join(f"`{p}`" for p in parameters)
+            verb = "called from" if called else "used on"
+            return f"{verb} a {hidden.describe()}, where scaffold cannot pass it {needed}"
     return None
 
 

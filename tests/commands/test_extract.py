@@ -116,6 +116,37 @@ def test_bad_notebook_is_one_error_line_and_exit_2(
     assert snapshot(project) == before
 
 
+def test_check_and_rerun_without_module_use_the_module_that_records_the_notebook(
+    project: Path,
+) -> None:
+    assert main(project, "notebooks/02-xy-features.ipynb", "-m", "feats").returncode == 0
+    check = main(project, "notebooks/02-xy-features.ipynb", "--check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "in sync" in check.stdout and "src/demo/feats.py" in check.stdout
+    rerun = main(project, "notebooks/02-xy-features.ipynb")
+    assert rerun.returncode == 0, rerun.stderr
+    assert "into demo.feats" in rerun.stdout
+    assert not (project / "src" / "demo" / "features.py").exists()
+
+
+def test_reports_a_function_kept_for_its_ipython_line(project: Path) -> None:
+    write_notebook(
+        project / "notebooks" / "shell.ipynb",
+        ["def files(p):\n    !ls {p}\n    return p", "def plain():\n    return 1"],
+    )
+    result = main(project, "notebooks/shell.ipynb")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "stays in the notebook files: uses an IPython shell line (cell 1, line 2: `!ls {p}`)"
+        in result.stdout
+    )
+
+
+def test_missing_notebook_is_named_as_missing(project: Path) -> None:
+    result = main(project, "notebooks/nope.ipynb")
+    assert (result.returncode, result.stderr) == (2, "error: notebooks/nope.ipynb does not exist\n")
+
+
 def test_not_a_notebook_and_bad_module_names_are_refused(project: Path) -> None:
     assert "is not a notebook file" in main(project, "pyproject.toml").stderr
     bad = main(project, "notebooks/02-xy-features.ipynb", "--module", "my-module")

@@ -47,13 +47,18 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_magics_and_shell_lines_never_reach_the_module(project: Path) -> None:
-    extract(fixture_notebook(project, "01-ab-cleaning.ipynb"))
+    result = plan_extraction(fixture_notebook(project, "01-ab-cleaning.ipynb"))
+    write_changes(result.changes)
     module = (project / "src" / "demo" / "cleaning.py").read_text()
     assert module.startswith("# scaffold: extracted from notebooks/01-ab-cleaning.ipynb\n")
     code = code_lines(module)
     assert not [line for line in code if line.lstrip().startswith(("%", "!", "?"))]
     assert "def snake_case(name: str) -> str:" in code
-    assert "    value = text.strip()" in code  # `%time value = ...` keeps its statement
+    assert "def to_float(text):" in code
+    assert "peek" not in module and "IPython line removed" not in module
+    assert result.stays == {
+        "peek": "uses an IPython magic line (cell 6, line 7: `%time size = len(path)`)"
+    }
     assert "import re" in code
     assert not {"import json", "from pathlib import Path"} & set(code)  # unused: stay behind
     assert "matplotlib" not in module  # used by the notebook's plots only
@@ -73,12 +78,51 @@ def test_module_imports_without_running_notebook_code(project: Path) -> None:
         assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
 
-def test_indented_magics_are_masked_inside_the_function(project: Path) -> None:
-    extract(fixture_notebook(project, "03-indented-magics.ipynb"))
+def test_function_with_indented_magics_stays_in_the_notebook(project: Path) -> None:
+    result = plan_extraction(fixture_notebook(project, "03-indented-magics.ipynb"))
+    write_changes(result.changes)
     module = (project / "src" / "demo" / "indented_magics.py").read_text()
-    assert "pass  # IPython line removed by scaffold: %ls" in module
-    assert "return sorted(os.listdir(path))" in module
+    assert result.moved == ["count"]
+    assert result.stays == {"listing": "uses an IPython magic line (cell 2, line 3: `%ls`)"}
+    assert "listing" not in module and "IPython line removed" not in module
+    assert "return len(os.listdir(path))" in module
     assert "DEBUG" not in module  # top-level exploration stays in the notebook
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("def files(p):\n    !ls {p}\n    return p", "shell line (cell 1, line 2: `!ls {p}`)"),
+        (
+            "def names(p):\n    found = !ls {p}\n    return found",
+            "shell line (cell 1, line 2: `found = !ls {p}`)",
+        ),
+        (
+            "class Probe:\n    def run(self):\n        %env X=1\n        return 1",
+            "magic line (cell 1, line 3: `%env X=1`)",
+        ),
+        ("def timed(x):\n    %%time\n    return x", "cell magic line (cell 1, line 2: `%%time`)"),
+        ("def helped(x):\n    x?\n    return x", "help line (cell 1, line 2: `x?`)"),
+        (
+            "def installs():\n    !pip install \\\n        numpy\n    return 1",
+            "shell line (cell 1, line 2: `!pip install \\`)",
+        ),
+    ],
+)
+def test_definition_with_ipython_lines_stays_in_the_notebook(
+    project: Path, source: str, reason: str
+) -> None:
+    notebook = write_notebook(
+        project / "notebooks" / "ipy.ipynb", [source, "def plain():\n    return 1"]
+    )
+    result = plan_extraction(notebook, rewrite=True)
+    name = source.split()[1].split("(")[0].rstrip(":")
+    assert result.stays == {name: f"uses an IPython {reason}"}
+    assert result.moved == ["plain"]
+    write_changes(result.changes)
+    module = (project / "src" / "demo" / "ipy.py").read_text()
+    assert name not in module and "IPython line removed" not in module
+    assert nbformat.read(notebook, 4).cells[0].source == source
 
 
 def test_globals_become_constants_or_stay_with_a_reason(project: Path) -> None:
@@ -116,6 +160,91 @@ def test_notebook_variable_becomes_a_keyword_parameter_and_the_notebook_still_ru
     assert after["first"] == before["first"] == 3
     assert after["summary"] == before["summary"] == {"b": 3, "c": 15}
     assert "from demo.totals import report, total" in notebook.read_text()
+
+
+MAGIC_CALLS = [
+    "%time centered = center(df)",
+    "%timeit -n1 -r1 center(df)",
+    "%%time\ncenter(df)",
+    "%%capture out\nprint(center(df))",
+    "for _ in range(2):\n    %time center(df)  # twice",
+]
+
+
+def test_rewrite_passes_new_parameters_on_magic_lines_and_the_notebook_still_runs(
+    project: Path,
+) -> None:
+    notebook = write_notebook(
+        project / "notebooks" / "centering.ipynb",
+        [
+            "mean_b = 2\nmean_b = mean_b * 2",
+            "def center(frame):\n    return frame - mean_b",
+            "df = 10\ncenter(df)",
+            *MAGIC_CALLS,
+            "assert centered == 6",
+        ],
+    )
+    assert run_in_ipython(notebook, project).returncode == 0
+    result = plan_extraction(notebook, rewrite=True)
+    assert result.parameters == {"center": ["mean_b"]}
+    write_changes(result.changes)
+    cells = [cell.source for cell in nbformat.read(notebook, 4).cells]
+    passed = "center(df, mean_b=mean_b)"
+    assert cells[3:-1] == [call.replace("center(df)", passed) for call in MAGIC_CALLS]
+    after = run_in_ipython(notebook, project)
+    assert after.returncode == 0, after.stdout + after.stderr
+
+
+def run_in_ipython(notebook: Path, project: Path) -> subprocess.CompletedProcess[str]:
+    """Every code cell through a real IPython shell, as Jupyter runs them; exit 1 at the first
+    cell that raises."""
+    script = (
+        "import sys, nbformat\n"
+        "from IPython.core.interactiveshell import InteractiveShell\n"
+        "shell = InteractiveShell.instance()\n"
+        "for cell in nbformat.read(sys.argv[1], 4).cells:\n"
+        "    if not shell.run_cell(cell.source).success:\n"
+        "        sys.exit(1)\n"
+    )
+    return python(project, "-c", script, str(notebook))
+
+
+@pytest.mark.parametrize(
+    ("call", "reason"),
+    [
+        ("%debug center(df)", "called from a magic line (cell 4, line 1: `%debug center(df)`)"),
+        ("x = %timeit -o center(df)", "called from a magic line (cell 4, line 1: `x = %timeit"),
+        ("!echo {center(df)}", "called from a shell line (cell 4, line 1: `!echo {center(df)}`)"),
+        ("%prun -s cumulative center(df)", "called from a magic line (cell 4, line 1: `%prun"),
+        ("%%timeit center(df)\ncenter(df)", "called from a cell magic line (cell 4, line 1:"),
+        ("if df:\n    !echo {list(map(center, [df]))}", "used on a shell line (cell 4, line 2:"),
+    ],
+)
+def test_function_used_where_the_rewrite_cannot_reach_stays_in_the_notebook(
+    project: Path, call: str, reason: str
+) -> None:
+    notebook = write_notebook(
+        project / "notebooks" / "centering.ipynb",
+        [
+            "mean_b = 2\nmean_b = mean_b * 2",
+            "def center(frame):\n    return frame - mean_b",
+            "df = 10",
+            call,
+        ],
+    )
+    result = plan_extraction(notebook, rewrite=True)
+    assert result.moved == []
+    assert result.stays["center"].startswith(reason)
+    assert result.stays["center"].endswith("where scaffold cannot pass it `mean_b`")
+    assert result.changes == []
+
+
+def test_help_line_does_not_keep_a_function_in_the_notebook(project: Path) -> None:
+    notebook = write_notebook(
+        project / "notebooks" / "centering.ipynb",
+        ["mean_b = [2]\nmean_b = mean_b * 2", "def center(frame):\n    return mean_b", "center?"],
+    )
+    assert plan_extraction(notebook, rewrite=True).moved == ["center"]
 
 
 def run_cells(notebook: Path, project: Path) -> dict[str, object]:
@@ -335,3 +464,37 @@ def test_future_import_stays_first_when_merging_into_a_module_with_imports(
     assert "def cwd():" in module and "def dump(x: list[int]) -> str:" in module
     assert module.count("# scaffold: extracted from notebooks/") == 2
     assert {p.notebook for p in check_sync(project)} == set()
+
+
+@pytest.mark.parametrize(
+    ("cells", "reason"),
+    [
+        (["def f():\n    return 1\ndef f():\n    return 2"], "is bound 2 times (cell 1)"),
+        (["def f():\n    return 1", "f = 3"], "is bound 2 times (cells 1, 2)"),
+    ],
+)
+def test_rebound_definition_names_its_cells(project: Path, cells: list[str], reason: str) -> None:
+    notebook = write_notebook(project / "notebooks" / "twice.ipynb", cells)
+    assert plan_extraction(notebook).stays["f"].startswith(f"{reason}: keep one definition")
+
+
+def test_without_module_the_module_recording_the_notebook_is_used(project: Path) -> None:
+    notebook = fixture_notebook(project, "02-xy-features.ipynb")
+    extract(notebook, module="feats")
+    result = plan_extraction(notebook)
+    assert result.import_name == "demo.feats"
+    assert result.changes == []
+    extract(notebook, module="features")  # the default name wins when both record it
+    assert plan_extraction(notebook).import_name == "demo.features"
+
+
+def test_notebook_recorded_in_several_other_modules_needs_module(project: Path) -> None:
+    notebook = fixture_notebook(project, "02-xy-features.ipynb")
+    extract(notebook, module="feats")
+    extract(notebook, module="prices")
+    with pytest.raises(
+        ScaffoldError,
+        match=r"02-xy-features.ipynb is recorded in several modules \(demo.feats, demo.prices\); "
+        "pass --module",
+    ):
+        plan_extraction(notebook)

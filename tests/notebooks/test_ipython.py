@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from scaffold.notebooks.ipython import CellSyntaxError, mask_cell
+from scaffold.notebooks.ipython import CellSyntaxError, ipython_lines, line_kind, mask_cell
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,26 @@ def test_real_syntax_error_reports_its_line() -> None:
     with pytest.raises(CellSyntaxError) as caught:
         mask_cell("x = 1\ndef broken(:\n    pass")
     assert caught.value.line == 2
+
+
+def test_kept_statement_records_where_it_starts_in_the_line() -> None:
+    source = "%timeit -n1 -r1 f(x)\nif x:\n    %time y = f(x)  # slow\n%ls"
+    masked = mask_cell(source)
+    assert masked.kept_statements == {1: 16, 3: 6}
+    lines = source.split("\n")
+    assert lines[0][16:] == masked.python.split("\n")[0]
+    assert lines[2][4 + 6 :] == masked.python.split("\n")[2].lstrip()
+
+
+def test_ipython_lines_join_continuations_and_say_what_they_are() -> None:
+    masked = mask_cell("!pip install \\\n    numpy\nfiles = !ls\n%%time\nos?\n%env A=1")
+    found = ipython_lines(masked)
+    assert found == {
+        1: "!pip install \\\n    numpy",
+        3: "files = !ls",
+        4: "%%time",
+        5: "os?",
+        6: "%env A=1",
+    }
+    kinds = [line_kind(text) for text in found.values()]
+    assert kinds == ["shell line", "shell line", "cell magic line", "help line", "magic line"]
