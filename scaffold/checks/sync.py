@@ -33,7 +33,8 @@ class NotebookSyncStep:
             return Outcome(Status.SKIPPED, "no module was extracted from a notebook")
         problems = check_sync(root)
         if not problems:
-            return Outcome(Status.PASSED, f"{plural(len(modules), 'extracted module')} match")
+            verb = "matches its notebook" if len(modules) == 1 else "match their notebooks"
+            return Outcome(Status.PASSED, f"{plural(len(modules), 'extracted module')} {verb}")
         first = problems[0]
         return Outcome(
             Status.FAILED,

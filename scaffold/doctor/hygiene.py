@@ -56,7 +56,7 @@ def notebooks_stripped(repo: Repo) -> Finding:
             unreadable += 1
             continue
         if cells:
-            dirty.append(f"{path} ({cells} cells)")
+            dirty.append(f"{path} ({cells} {'cell' if cells == 1 else 'cells'})")
     note = f"; {unreadable} unreadable, not checked" if unreadable else ""
     if dirty:
         return failed(f"outputs committed in {', '.join(dirty[:5])}{note}")

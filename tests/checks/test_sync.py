@@ -27,7 +27,9 @@ def test_notebook_sync_passes_after_extract_and_fails_when_the_module_drifts(
     notebook = fixture_notebook(project, "02-xy-features.ipynb")
     write_changes(plan_extraction(notebook, "features").changes)
     step = NotebookSyncStep(CheckContext.create(project))
-    assert step.run().status is Status.PASSED
+    outcome = step.run()
+    assert outcome.status is Status.PASSED
+    assert outcome.summary == "1 extracted module matches its notebook"
 
     module = project / "src" / "demo" / "features.py"
     module.write_text(module.read_text().replace("v * scale", "v * scale * 2"))

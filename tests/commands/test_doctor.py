@@ -48,7 +48,7 @@ def test_bare_repository_fails_its_rules_with_the_fixes_named(tmp_path: Path) ->
         assert rows[rule_id] == "fail"
         assert FIXES[rule_id].split()[0] in stdout
     assert ".env committed to git" in stdout
-    assert "analysis.ipynb (1 cells)" in stdout
+    assert "analysis.ipynb (1 cell)" in stdout
 
 
 def test_json_parses_and_matches_the_table(tmp_path: Path) -> None:

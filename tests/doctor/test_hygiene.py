@@ -54,7 +54,7 @@ def test_notebook_with_outputs_fails_and_is_named(tmp_path: Path) -> None:
     write_notebook(tmp_path / "notebooks" / "ran.ipynb", "x = 1\nx", executed=True)
     finding = notebooks_stripped(Repo(tmp_path))
     assert finding.status is Status.FAILED
-    assert "notebooks/ran.ipynb (1 cells)" in finding.why
+    assert "notebooks/ran.ipynb (1 cell)" in finding.why
     assert "clean.ipynb" not in finding.why
 
 
