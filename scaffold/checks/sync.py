@@ -26,7 +26,7 @@ class NotebookSyncStep:
         root = self.context.project.root
         modules = [
             path
-            for path in (root / "src").glob("*/*.py")
+            for path in (root / "src").rglob("*.py")
             if recorded_notebooks(path.read_text(encoding="utf-8", errors="replace"))
         ]
         if not modules:

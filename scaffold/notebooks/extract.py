@@ -72,7 +72,7 @@ def plan_extraction(
     root = find_root(notebook_path.resolve().parent)
     package, module_name = _target(root, notebook_path, module)
     analysis = analyse(notebook)
-    module_path = root / "src" / package / f"{module_name}.py"
+    module_path = root / "src" / package.replace(".", "/") / f"{module_name}.py"
     import_name = f"{package}.{module_name}"
     rel = relative(notebook_path, root)
     module_change = _module_change(analysis, module_path, import_name, root, rel, formatting)
@@ -281,7 +281,8 @@ class SyncProblem:
 def check_sync(project_root: Path) -> list[SyncProblem]:
     """Every notebook a module records it was extracted from, compared with that module."""
     problems = []
-    for module_path in sorted((project_root / "src").glob("*/*.py")):
+    src = project_root / "src"
+    for module_path in sorted(src.rglob("*.py")):
         text = _read(module_path) or ""
         module = relative(module_path, project_root)
         for rel in recorded_notebooks(text):
@@ -291,7 +292,7 @@ def check_sync(project_root: Path) -> list[SyncProblem]:
                     SyncProblem(rel, module, f"{rel} is recorded in {module} but is missing")
                 )
                 continue
-            import_name = f"{module_path.parent.name}.{module_path.stem}"
+            import_name = ".".join(module_path.relative_to(src).with_suffix("").parts)
             try:
                 result = plan_extraction(notebook, import_name)
             except ScaffoldError as exc:

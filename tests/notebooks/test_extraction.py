@@ -498,3 +498,22 @@ def test_notebook_recorded_in_several_other_modules_needs_module(project: Path) 
         "pass --module",
     ):
         plan_extraction(notebook)
+
+
+def test_a_module_in_a_subpackage_is_written_there_and_kept_in_sync(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "proj")
+    (project / "src" / "demo" / "pipelines").mkdir()
+    (project / "src" / "demo" / "pipelines" / "__init__.py").write_text("")
+    notebook = fixture_notebook(project, "02-xy-features.ipynb")
+
+    result = plan_extraction(notebook, "demo.pipelines.features")
+    write_changes(result.changes)
+
+    module = project / "src" / "demo" / "pipelines" / "features.py"
+    assert result.module_path == module
+    assert module.is_file()
+    assert check_sync(project) == []
+    module.write_text(module.read_text().replace("v * scale", "v * scale * 2"))
+    assert [problem.module for problem in check_sync(project)] == [
+        "src/demo/pipelines/features.py"
+    ]
