@@ -81,9 +81,17 @@ def _render_check(result: ExtractResult, problems: list[str], json_output: bool)
         out().print_json(json.dumps({"in_sync": not problems, "differences": problems}))
         return
     if not problems:
-        out().print(f"[green]in sync[/] {result.notebook} and {result.module_path}")
+        module = _from_here(result.module_path)
+        out().print(f"[green]in sync[/] {result.notebook} and {module}")
     for problem in problems:
         out().print(f"[red]differs[/] {problem}", soft_wrap=True)
+
+
+def _from_here(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _render(result: ExtractResult, json_output: bool) -> None:

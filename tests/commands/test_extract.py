@@ -55,7 +55,7 @@ def test_check_fails_until_extracted_then_passes(project: Path) -> None:
     assert main(project, "notebooks/02-xy-features.ipynb").returncode == 0
     after = main(project, "notebooks/02-xy-features.ipynb", "--check")
     assert after.returncode == 0, after.stdout
-    assert "in sync" in after.stdout
+    assert after.stdout.strip() == "in sync notebooks/02-xy-features.ipynb and src/demo/features.py"
 
 
 def test_check_names_the_function_that_differs(project: Path) -> None:
