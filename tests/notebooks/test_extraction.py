@@ -514,6 +514,4 @@ def test_a_module_in_a_subpackage_is_written_there_and_kept_in_sync(tmp_path: Pa
     assert module.is_file()
     assert check_sync(project) == []
     module.write_text(module.read_text().replace("v * scale", "v * scale * 2"))
-    assert [problem.module for problem in check_sync(project)] == [
-        "src/demo/pipelines/features.py"
-    ]
+    assert [problem.module for problem in check_sync(project)] == ["src/demo/pipelines/features.py"]
