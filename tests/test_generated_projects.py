@@ -63,7 +63,9 @@ def test_preset_passes_its_own_lint_format_and_tests(
         run([str(venv / "black"), "--check", "."], project)
     else:
         run([str(venv / "ruff"), "format", "--check", "."], project)
-    run([str(venv / "pytest"), "-q", "-p", "no:cacheprovider"], project)
+    # As `make test` and CI run them: with coverage, held to the project's fail_under.
+    tests = run([str(venv / "pytest"), "-q", "-p", "no:cacheprovider", "--cov"], project)
+    assert "Required test coverage of 85.0% reached" in tests.stdout
 
 
 @pytest.mark.parametrize("preset", PRESETS)

@@ -133,6 +133,12 @@ def test_dockerfile_passes_hadolint(
     assert re.search(r"^USER \d+", text, re.MULTILINE), "runs as a non-root user"
     if data.get("serving") != "none":
         assert "HEALTHCHECK" in text and "/health" in text
+    builder = text.split("\nFROM ", 2)[1].replace("\\\n", " ")  # first stage, one line a step
+    steps = [line for line in builder.splitlines() if line.startswith(("COPY", "RUN"))]
+    first_code = next(i for i, line in enumerate(steps) if line.startswith("COPY src"))
+    installs = [i for i, line in enumerate(steps) if "uv pip install" in line]
+    assert installs[0] < first_code, "dependencies are a cached layer before the code"
+    assert steps[installs[0] - 1].startswith("COPY pyproject.toml"), "only pyproject before it"
 
 
 @pytest.mark.parametrize(("preset", "data"), DOCKER, ids=_ids(DOCKER))
