@@ -215,7 +215,10 @@ def _place(rendered: Path, dest: Path, overwrite: bool) -> tuple[list[str] | Non
     """Move the rendered tree into ``dest``; return the files written into an existing
     folder (None when ``dest`` is new) and the existing files that were kept."""
     if dest.is_dir() and not any(dest.iterdir()):
-        dest.rmdir()
+        # Filled in place, never replaced: it may be the shell's current folder (`new .`).
+        for child in rendered.iterdir():
+            shutil.move(child, dest / child.name)
+        return None, []
     if not dest.exists():
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(rendered, dest)  # a rename when staging is on the same filesystem
@@ -243,7 +246,7 @@ def _describe(exc: BaseException) -> str:
 
 def render(request: RenderRequest) -> RenderResult:
     """Render ``request.source`` into ``request.dest`` or leave nothing behind."""
-    dest = request.dest.expanduser().absolute()
+    dest = Path(os.path.normpath(request.dest.expanduser().absolute()))
     check_destination(dest, request.force)
     parent = dest.parent if dest.parent.exists() else Path(tempfile.gettempdir())
     try:

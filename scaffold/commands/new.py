@@ -222,7 +222,8 @@ def report(result: NewResult) -> None:
                 "  the commit holds the template's files only; the folder's own files are "
                 "left for you to add or ignore"
             )
-    steps = [f"cd {_shell_path(dest)}"]
+    where = _shell_path(dest)
+    steps = [] if where == "." else [f"cd {where}"]
     if (dest / "Makefile").is_file():
         steps += [
             "make install    # .venv with uv, the project, its git hooks",
@@ -236,5 +237,5 @@ def _shell_path(path: Path) -> str:
 
     try:
         return shlex.quote(str(path.relative_to(Path.cwd())))
-    except ValueError:
+    except (ValueError, OSError):  # elsewhere, or the current folder is gone
         return shlex.quote(str(path))

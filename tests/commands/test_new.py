@@ -369,3 +369,30 @@ def test_an_unusable_data_folder_still_generates_with_a_warning(
     assert result.returncode == 0, result.stderr
     assert "warning: cannot version the bundled template" in result.stderr
     assert "_commit" not in (tmp_path / "p" / ".copier-answers.yml").read_text()
+
+
+def test_new_dot_fills_the_current_folder_in_place(tiny_template: Path, tmp_path: Path) -> None:
+    import sys
+
+    here = tmp_path / "churn"
+    here.mkdir()
+    inode = here.stat().st_ino
+    result = subprocess.run(
+        [sys.executable, "-m", "scaffold", "new", ".", "-t", str(tiny_template), "--defaults"],
+        cwd=here, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert here.stat().st_ino == inode  # the same folder, not a replacement
+    assert (here / "info.txt").read_text() == f"churn on {_running_python()}\n"
+    assert (here / ".git").is_dir()
+    assert "cd " not in result.stdout
+    assert "make" not in result.stdout or "Next steps" in result.stdout
+
+
+def test_a_destination_with_dot_dot_is_shown_tidy(tiny_template: Path, tmp_path: Path) -> None:
+    (tmp_path / "checkout").mkdir()
+    dest = tmp_path / "checkout" / ".." / "beside"
+    result = main("new", str(dest), "-t", str(tiny_template), "--defaults", "--no-git")
+    assert result.returncode == 0, result.stderr
+    assert "beside" in result.stdout and ".." not in result.stdout.replace("\n", "")
+    assert (tmp_path / "beside" / "info.txt").is_file()
