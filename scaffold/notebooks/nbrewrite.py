@@ -29,7 +29,9 @@ def rewrite(notebook: Notebook, analysis: Analysis, import_from: str) -> Any | N
     if existing is not None:
         names |= set(existing.names)
     edits: dict[int, list[Edit]] = {}
-    statement = _import_statement(import_from, names)
+    # A name read only on IPython lines looks unused to linters, which would delete it.
+    magic_only = bool(names - _python_names(remaining))
+    statement = _import_statement(import_from, names, magic_only)
     if existing is not None and names != set(existing.names):
         _replace(edits, existing, statement)
     anchor = _import_anchor(remaining, moved[0]) if moved and existing is None else None
@@ -45,14 +47,22 @@ def rewrite(notebook: Notebook, analysis: Analysis, import_from: str) -> Any | N
     return _apply(notebook, edits)
 
 
-def _names_used(remaining: list[Item], notebook: Notebook, moved: list[Item]) -> set[str]:
-    """Names the code left in the notebook reads, including inside IPython lines."""
-    used = {
+def _python_names(remaining: list[Item]) -> set[str]:
+    """Names the plain Python left in the notebook reads: not on IPython lines, including
+    the statements a magic keeps (``%time y = f(x)``), which linters cannot see into."""
+    return {
         node.id
         for item in remaining
         for node in ast.walk(item.node)
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+        if isinstance(node, ast.Name)
+        and isinstance(node.ctx, ast.Load)
+        and node.lineno not in item.masked.kept_statements
     }
+
+
+def _names_used(remaining: list[Item], notebook: Notebook, moved: list[Item]) -> set[str]:
+    """Names the code left in the notebook reads, including inside IPython lines."""
+    used = _python_names(remaining)
     inside_moved = {
         (item.cell.number, line)
         for item in moved
@@ -103,9 +113,10 @@ def _insert_after(edits: dict[int, list[Edit]], item: Item, text: str) -> None:
     edits.setdefault(item.cell.number, []).append(edit)
 
 
-def _import_statement(import_from: str, names: set[str]) -> str:
+def _import_statement(import_from: str, names: set[str], magic_only: bool = False) -> str:
     ordered = sorted(names, key=lambda n: (0 if n.isupper() else 1 if n[:1].isupper() else 2, n))
-    return f"from {import_from} import {', '.join(ordered)}"
+    noqa = "  # noqa: F401" if magic_only else ""
+    return f"from {import_from} import {', '.join(ordered)}{noqa}"
 
 
 def _replace(edits: dict[int, list[Edit]], item: Item, text: str | None) -> None:

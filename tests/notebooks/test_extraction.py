@@ -195,6 +195,27 @@ def test_rewrite_passes_new_parameters_on_magic_lines_and_the_notebook_still_run
     assert after.returncode == 0, after.stdout + after.stderr
 
 
+def test_an_import_used_only_on_magic_lines_survives_lint_fix(project: Path) -> None:
+    notebook = write_notebook(
+        project / "notebooks" / "timing.ipynb",
+        ["def double(x):\n    return 2 * x", "%time double(21)", "%timeit -n1 -r1 double(1)"],
+    )
+    write_changes(plan_extraction(notebook, rewrite=True).changes)
+    assert (
+        "from demo.timing import double  # noqa: F401" in nbformat.read(notebook, 4).cells[0].source
+    )
+    fixed = subprocess.run(
+        [str(RUFF), "check", "--fix", "--no-cache", str(notebook)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert fixed.returncode == 0, fixed.stdout
+    assert "import double" in nbformat.read(notebook, 4).cells[0].source
+    after = run_in_ipython(notebook, project)
+    assert after.returncode == 0, after.stdout + after.stderr
+    write_changes(plan_extraction(notebook, rewrite=True).changes)  # idempotent
+    assert plan_extraction(notebook, rewrite=True).changes == []
+
+
 def run_in_ipython(notebook: Path, project: Path) -> subprocess.CompletedProcess[str]:
     """Every code cell through a real IPython shell, as Jupyter runs them; exit 1 at the first
     cell that raises."""
