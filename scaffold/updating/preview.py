@@ -49,7 +49,7 @@ def preview_update(project: Path, to: str | None = None, trust: bool = False) ->
         copy_worktree(top, copy_top)
         copy = copy_top / project.relative_to(top)
         _snapshot(copy)
-        result = update_project(copy, to, trust)
+        result = update_project(copy, to, trust, undo_hint=False)
         changes, patch = _diff(copy, set(result.conflicts))
     result.project, result.applied = project, False
     result.changes, result.patch = changes, patch

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,12 +66,29 @@ class UpdateResult:
 
 def target_ref(record: TemplateRecord, to: str | None) -> str:
     """The template ref to update to: ``--to``, else the newest version tag."""
+    releases = list_releases(record.src_path, prereleases=bool(to))
     if to:
-        return to
-    releases = list_releases(record.src_path)
+        return _checked_target(record, to, [release.tag for release in releases])
     if not releases:
         raise ScaffoldError(f"template {record.src_path} has no version tags to update to")
     return releases[-1].tag
+
+
+_COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
+
+
+def _checked_target(record: TemplateRecord, to: str, tags: list[str]) -> str:
+    """``--to`` names a tag of the template (or a commit) and is not older than the project."""
+    if to not in tags and not _COMMIT.match(to):
+        known = ", ".join(tags[-5:]) or "none"
+        raise ScaffoldError(f"template {record.src_path} has no tag {to!r} (latest tags: {known})")
+    current, wanted = version_of_commit(record.commit), version_of_commit(to)
+    if current is not None and wanted is not None and wanted < current:
+        raise ScaffoldError(
+            f"{to} is older than the project's template version {record.commit}; "
+            "scaffold update does not downgrade"
+        )
+    return to
 
 
 def is_current(record: TemplateRecord, ref: str) -> bool:
@@ -79,8 +97,11 @@ def is_current(record: TemplateRecord, ref: str) -> bool:
     return current is not None and current == target and record.commit == ref
 
 
-def update_project(project: Path, to: str | None = None, trust: bool = False) -> UpdateResult:
-    """Update ``project`` in place. Conflicts left behind are listed in the result."""
+def update_project(
+    project: Path, to: str | None = None, trust: bool = False, undo_hint: bool = True
+) -> UpdateResult:
+    """Update ``project`` in place. Conflicts left behind are listed in the result.
+    ``undo_hint``: a failure says how to undo a partial update (not for throwaway copies)."""
     project = project.expanduser().resolve()
     record = read_record(project)
     version = require_version(record)
@@ -97,16 +118,20 @@ def update_project(project: Path, to: str | None = None, trust: bool = False) ->
     if is_current(record, ref):
         result.applied = False
         return result
-    return _apply(record, ref, trust, result)
+    return _apply(record, ref, trust, result, undo_hint)
 
 
-def _apply(record: TemplateRecord, ref: str, trust: bool, result: UpdateResult) -> UpdateResult:
+def _apply(
+    record: TemplateRecord, ref: str, trust: bool, result: UpdateResult, undo_hint: bool
+) -> UpdateResult:
     project = record.project
     edited = _copier_step(lambda: edited_template_files(record, trust))
     before = tracked_files(project)
     try:
         _copier_step(lambda: _run_copier_update(project, ref, trust))
     except ScaffoldError as exc:
+        if not undo_hint:
+            raise
         # The tree was clean before, so everything changed since came from the update.
         raise ScaffoldError(
             f"{exc} (the project may be partly updated; undo with "

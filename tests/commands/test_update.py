@@ -10,6 +10,7 @@ import pytest
 
 from tests.updating.templates import (
     CONFIG_V1,
+    COPIER_YML,
     RENAMED,
     commit_all,
     generate,
@@ -230,3 +231,46 @@ def test_piped_diff_is_a_whole_patch_that_applies(project: Path) -> None:
     git(project, "apply", str(patch))  # raises unless every hunk applies
     assert "setting = 2" in (project / "config.txt").read_text(encoding="utf-8")
     assert long_line in (project / "README.md").read_text(encoding="utf-8")
+
+
+def test_to_a_tag_the_template_does_not_have_is_named(project: Path) -> None:
+    code, output = run_cli("update", str(project), "--to", "v9.9.9")
+
+    assert code == 2
+    assert "has no tag 'v9.9.9' (latest tags: v1.0.0, v2.0.0)" in output
+    assert git(project, "status", "--porcelain") == ""
+
+
+def test_to_an_older_version_is_refused_up_front(project: Path) -> None:
+    assert run_cli("update", str(project))[0] == 0
+    commit_all(project, "to v2")
+
+    code, output = run_cli("update", str(project), "--to", "v1.0.0", "--diff")
+
+    assert code == 2
+    assert "v1.0.0 is older than the project's template version v2.0.0" in output
+    assert "git reset" not in output
+
+
+def test_a_failing_diff_never_advises_discarding_work(project: Path, template: Path) -> None:
+    (template / "copier.yml").write_text(COPIER_YML + "_tasks:\n  - touch ran.txt\n")
+    commit_all(template, "tasks", "v3.0.0")
+    (project / "wip.txt").write_text("unsaved\n", encoding="utf-8")  # a dirty tree: --diff is fine
+
+    code, output = run_cli("update", str(project), "--diff")
+
+    assert code == 2
+    assert "pass --trust" in output
+    assert "git reset" not in output and "git clean" not in output
+    assert (project / "wip.txt").read_text(encoding="utf-8") == "unsaved\n"
+
+
+def test_a_failing_update_says_how_to_undo_it(project: Path, template: Path) -> None:
+    (template / "copier.yml").write_text(COPIER_YML + "_tasks:\n  - touch ran.txt\n")
+    commit_all(template, "tasks", "v3.0.0")
+
+    code, output = run_cli("update", str(project))
+
+    assert code == 2
+    assert "pass --trust" in output
+    assert "undo with `git reset --hard && git clean -fd`" in output
