@@ -25,6 +25,11 @@ def lint_steps(context: CheckContext) -> list[Step]:
     ]
 
 
+def has_files(context: CheckContext, *patterns: str) -> bool:
+    """Whether the lint targets hold any file matching one of ``patterns``."""
+    return any(context.project.files(pattern, context.paths) for pattern in patterns)
+
+
 def missing_tool(tool: str, package: str | None = None) -> Outcome:
     return Outcome(
         Status.FAILED,
@@ -64,6 +69,8 @@ class RuffStep:
     def run(self) -> Outcome:
         if self.notebook_paths is not None and not self.notebook_paths:
             return Outcome(Status.SKIPPED, "no notebooks")
+        if self.notebook_paths is None and not has_files(self.context, "*.py"):
+            return Outcome(Status.SKIPPED, "no Python files")
         ruff = self.context.locator.find("ruff")
         if ruff is None:
             return missing_tool("ruff")
@@ -97,6 +104,8 @@ class FormatStep:
     name: str = "format"
 
     def run(self) -> Outcome:
+        if not has_files(self.context, "*.py", "*.ipynb"):
+            return Outcome(Status.SKIPPED, "no Python files or notebooks")
         choice = self.context.project.formatter
         tool = self.context.locator.find(choice.tool)
         if tool is None:

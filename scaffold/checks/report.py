@@ -59,8 +59,11 @@ def print_report(report: Report, console: Console) -> None:
         )
     else:
         count = len(report.steps)
-        passed = "The step passed" if count == 1 else f"All {count} steps passed"
-        console.print(f"[bold green]{passed}[/] (or had nothing to check)")
+        if all(step.status is Status.SKIPPED for step in report.steps):
+            console.print("[yellow]Nothing to check here:[/] no Python code, notebooks or tests")
+        else:
+            passed = "The step passed" if count == 1 else f"All {count} steps passed"
+            console.print(f"[bold green]{passed}[/] (or had nothing to check)")
     warned = [step.name for step in report.steps if step.status is Status.WARNED]
     if warned:
         console.print(f"[yellow]Worth a look:[/] {', '.join(warned)}")

@@ -57,7 +57,7 @@ RULES: tuple[Rule, ...] = (
     Rule("docs.contributing", "a CONTRIBUTING guide (the ways of working)", MINOR,
          "add CONTRIBUTING.md: branches and review, tests before merge, notebooks vs package, definition of done",
          hygiene.contributing_present),
-    Rule("merge.resolved", "no unresolved conflict markers", MAJOR,
+    Rule("merge.resolved", "no unresolved conflict markers", CRITICAL,
          "edit the files named: keep what you need between <<<<<<< and >>>>>>>, remove the markers, commit",
          hygiene.no_conflict_markers),
     Rule("template.current", "the project is on its template's latest release", MINOR,

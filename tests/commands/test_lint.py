@@ -96,7 +96,7 @@ def test_paths_limit_lint_to_those_files_and_folders(tmp_path: Path) -> None:
     assert statuses(report)["notebook outputs"] == "skipped"
     code, report = lint_json("-C", str(repo), "notebooks")
     assert statuses(report)["notebook outputs"] == "failed"
-    assert statuses(report)["ruff"] == "passed"
+    assert statuses(report)["ruff"] == "skipped"  # no Python files under notebooks/
 
 
 def test_black_is_used_when_the_project_configures_it(tmp_path: Path) -> None:
@@ -138,3 +138,11 @@ def test_a_missing_path_is_a_one_line_error(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 2
     assert result.stderr.strip() == "error: no such file or folder: nope.py"
+
+
+def test_a_folder_without_code_has_nothing_to_check(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("# notes\n")
+    result = runner.invoke(app, ["check", "-C", str(tmp_path)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "Nothing to check here" in result.stdout
+    assert "passed" not in result.stdout
