@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from scaffold import __version__
@@ -61,4 +63,9 @@ def main() -> None:
         from scaffold.console import error
 
         error(str(exc))
+        if "--json" in sys.argv[1:]:
+            # Machines reading stdout get a document too, not an empty stream.
+            import json
+
+            sys.stdout.write(json.dumps({"error": str(exc), "exit_code": exc.exit_code}) + "\n")
         raise SystemExit(exc.exit_code) from None

@@ -166,6 +166,11 @@ def test_update_names_a_bundled_version_this_machine_never_had(
     # A second machine: its bundled repository only has what its own scaffold brings.
     shutil.rmtree(bundled.repo_path())
 
+    code, output = run_cli("drift", str(project))
+    assert code == 1
+    assert "scaffold update cannot merge them here" in output
+    assert "Run scaffold update" not in output
+
     code, output = run_cli("update", str(project))
     assert code == 2
     assert "v0.0.1" in output

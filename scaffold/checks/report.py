@@ -23,12 +23,13 @@ def to_json(report: Report) -> str:
     return json.dumps(report.to_dict(), indent=2)
 
 
-def table(report: Report) -> Table:
+def table(report: Report, group: str = "check") -> Table:
     from rich.table import Table
     from rich.text import Text
 
     grid = Table(
-        title=f"scaffold {'fix' if report.fix else 'check'}: {report.root}", title_justify="left"
+        title=f"scaffold {group}{' --fix' if report.fix else ''}: {report.root}",
+        title_justify="left",
     )
     grid.add_column("Step", no_wrap=True)
     grid.add_column("Result")
@@ -42,7 +43,7 @@ def table(report: Report) -> Table:
     return grid
 
 
-def print_report(report: Report, console: Console) -> None:
+def print_report(report: Report, console: Console, group: str = "check") -> None:
     from rich.rule import Rule
     from rich.text import Text
 
@@ -50,7 +51,7 @@ def print_report(report: Report, console: Console) -> None:
         if step.failed and step.output.strip():
             console.print(Rule(Text(step.name, style="bold red"), align="left"))
             console.print(Text(step.output.rstrip()), soft_wrap=True)
-    console.print(table(report))
+    console.print(table(report, group))
     failed = [step.name for step in report.steps if step.failed]
     if failed:
         console.print(

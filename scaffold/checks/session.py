@@ -26,7 +26,7 @@ def run_group(group: str, context: CheckContext, as_json: bool = False) -> int:
     else:
         from scaffold.checks.report import print_report
 
-        print_report(report, out())
+        print_report(report, out(), group)
     return report.exit_code
 
 

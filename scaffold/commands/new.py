@@ -132,6 +132,11 @@ def create_project(options: NewOptions, interactive: bool = False) -> NewResult:
     choice = resolve_template(options.template)
     data: dict[str, Any] = dict(options.data)
     if options.preset:
+        if data.get("preset", options.preset) != options.preset:
+            raise ScaffoldError(
+                f"--preset {options.preset} and --data preset={data['preset']} disagree; "
+                "give one of them"
+            )
         data["preset"] = options.preset
     was_repo = is_work_tree(options.dest)
     source, vcs_ref, described = _versioned_source(choice.source, choice.is_bundled, options)

@@ -20,6 +20,8 @@ class DriftResult:
     latest: str
     behind: list[str]  # newer tags, oldest first
     changelog: dict[str, str] = field(default_factory=dict)  # version -> entry, newest first
+    # Why ``scaffold update`` cannot merge here, when it cannot ("" when it can).
+    blocked: str = ""
 
     @property
     def is_current(self) -> bool:
@@ -34,6 +36,7 @@ class DriftResult:
             "up_to_date": self.is_current,
             "behind": self.behind,
             "changelog": self.changelog,
+            "update_blocked": self.blocked,
         }
 
 
@@ -62,4 +65,15 @@ def check_drift(project: Path) -> DriftResult:
         latest=releases[-1].tag,
         behind=[release.tag for release in newer],
         changelog=changelog,
+        blocked=_update_blocked(record.src_path, record.commit) if newer else "",
     )
+
+
+def _update_blocked(src_path: str, commit: str | None) -> str:
+    from scaffold.bundled import require_release
+
+    try:
+        require_release(src_path, commit or "")
+    except ScaffoldError as exc:
+        return str(exc)
+    return ""

@@ -102,4 +102,9 @@ def show_drift(result: DriftResult) -> None:
     tags = {str(parse_tag(tag)): tag for tag in result.behind}  # "2.0.0" -> "v2.0.0"
     for version, entry in result.changelog.items():
         console.print(f"\n[bold]{escape(tags.get(version, version))}[/]\n{escape(entry)}")
-    console.print("\nRun [bold]scaffold update[/] to pull these changes.")
+    if result.blocked:
+        console.print(
+            f"\n[yellow]scaffold update cannot merge them here:[/] {escape(result.blocked)}"
+        )
+    else:
+        console.print("\nRun [bold]scaffold update[/] to pull these changes.")

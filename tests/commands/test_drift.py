@@ -59,3 +59,21 @@ def test_untagged_template_is_a_clear_error(tmp_path: Path) -> None:
 
     assert code == 2
     assert "untagged" in output
+
+
+def test_an_error_with_json_is_a_json_document_too(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "scaffold", "drift", str(tmp_path), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    document = json.loads(result.stdout)
+    assert document["exit_code"] == 2
+    assert "has no .copier-answers.yml" in document["error"]
+    assert result.stderr.startswith("error: ")

@@ -101,6 +101,7 @@ def _running_python() -> str:
         (["--data", "no-equals-sign"], "--data takes key=value"),
         (["--preset", "huge"], "unknown preset 'huge'; this template has: small, large"),
         (["--data", "pakage_name=x"], "no question 'pakage_name' (did you mean package_name?)"),
+        (["--preset", "small", "--data", "preset=large"], "--preset small and --data preset=large"),
         (["--data", "zzz=1"], "no question 'zzz' (it asks: fail, package_name, preset,"),
     ],
 )
