@@ -78,6 +78,10 @@ def list_(json: JsonOutput = False) -> None:
     for key, value in sorted(values.items()):
         out().print(f"{key} = {escape(value)}")
     out().print(f"[dim]config file: {escape(str(config_path()))}[/]")
-    out().print(
-        f"[dim]scaffold new uses: {escape(choice.source)} (from {escape(choice.origin)})[/]"
-    )
+    if choice.is_bundled:
+        from scaffold.bundled import display_path, repo_path
+
+        uses = f"the bundled template, versioned in {display_path(repo_path())}"
+    else:
+        uses = f"{choice.source} (from {choice.origin})"
+    out().print(f"[dim]scaffold new uses: {escape(uses)}[/]")

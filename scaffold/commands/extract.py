@@ -88,9 +88,11 @@ def _render_check(result: ExtractResult, problems: list[str], json_output: bool)
 
 
 def _from_here(path: Path) -> str:
+    import os
+
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return os.path.relpath(path, Path.cwd())
+    except ValueError:  # another drive on Windows
         return str(path)
 
 

@@ -106,7 +106,8 @@ def _target(root: Path, notebook_path: Path, module: str | None) -> tuple[str, s
     if module and "." in module:
         package, _, name = module.rpartition(".")
         if not (root / "src" / package.replace(".", "/") / "__init__.py").is_file():
-            raise ScaffoldError(f"no package {package} in {root / 'src'}")
+            init = Path("src", *package.split("."), "__init__.py")
+            raise ScaffoldError(f"no package {package} in {root / 'src'}: create {init} first")
         return package, check_module_name(name)
     if module:
         return find_package(root), check_module_name(module)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,7 +145,10 @@ def render_preset(
         source, project, data, proposed, defaults=True, vcs_ref=ref, trust=trust
     )
     try:
-        render(request)
+        with warnings.catch_warnings():
+            # --ref HEAD includes uncommitted changes on purpose: that is what is tested.
+            warnings.filterwarnings("ignore", message="Dirty template changes included")
+            render(request)
     except ScaffoldError as exc:
         return StepOutcome("render", False, str(exc))
     return StepOutcome("render", True, f"rendered into {project}")

@@ -187,3 +187,16 @@ def test_extracted_code_passes_the_generated_projects_own_lint_and_tests(
     tests = run([str(bin_dir / "pytest"), "-q", "tests/test_feature_ideas.py"], project, env)
     assert "1 passed, 2 skipped" in tests.stdout
     assert main(project, str(notebook.relative_to(project)), "--check").returncode == 0
+
+
+def test_check_from_the_notebooks_folder_names_the_module_from_there(project: Path) -> None:
+    assert main(project, "notebooks/02-xy-features.ipynb").returncode == 0
+    check = main(project / "notebooks", "02-xy-features.ipynb", "--check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stdout.strip() == "in sync 02-xy-features.ipynb and ../src/demo/features.py"
+
+
+def test_a_missing_subpackage_says_what_to_create(project: Path) -> None:
+    result = main(project, "notebooks/02-xy-features.ipynb", "--module", "demo.pipes.features")
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("create src/demo/pipes/__init__.py first")
