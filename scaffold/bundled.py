@@ -16,14 +16,14 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from fnmatch import fnmatch
 from pathlib import Path
 
 from scaffold.errors import ScaffoldError
-from scaffold.gitops import git_available, run_git
+from scaffold.gitops import failure_reason, git_available, run_git
 
 REPO_NAME = "bundled-template"
-# Build and editor litter that is not part of the template.
-_LITTER_NAMES = frozenset({"__pycache__", ".DS_Store"})
+# Build and editor litter that is not part of the template (left out of digest and copy alike).
 _IGNORED = ("__pycache__", "*.pyc", ".DS_Store")
 _IDENTITY = ("-c", "user.name=scaffold", "-c", "user.email=scaffold@localhost")
 
@@ -56,7 +56,7 @@ def is_bundled_source(src_path: str) -> bool:
 
 
 def _is_litter(relative: Path) -> bool:
-    return any(part in _LITTER_NAMES for part in relative.parts) or relative.suffix == ".pyc"
+    return any(fnmatch(part, pattern) for part in relative.parts for pattern in _IGNORED)
 
 
 def _template_files(template: Path) -> Iterator[Path]:
@@ -77,8 +77,7 @@ def content_digest(template: Path) -> str:
 def _git(repo: Path, *args: str) -> str:
     result = run_git(repo, *args)
     if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        reason = detail[-1] if detail else f"exit {result.returncode}"
+        reason = failure_reason(result.stderr or result.stdout, f"exit {result.returncode}")
         raise ScaffoldError(f"git {args[0]} failed in the bundled template {repo}: {reason}")
     return result.stdout
 
@@ -170,12 +169,19 @@ def refresh_for(src_path: str) -> None:
         current_release()
 
 
-def require_release(src_path: str, tag: str) -> None:
-    """The bundled repository only holds the versions this machine's scaffold has run with."""
+def missing_release(src_path: str, tag: str) -> str:
+    """Why a project from the bundled template cannot be updated here ("" when it can): the
+    bundled repository only holds the versions this machine's scaffold has run with."""
     repo = repo_path()
-    if is_bundled_source(src_path) and not has_tag(repo, tag):
-        raise ScaffoldError(
-            f"the bundled template {tag} this project was generated from is not on this machine "
-            f"({display_path(repo)} only keeps the versions its scaffold has run with); update "
-            "where the project was generated, or share a team template (`scaffold template init`)"
-        )
+    if not is_bundled_source(src_path) or has_tag(repo, tag):
+        return ""
+    return (
+        f"the bundled template {tag} this project was generated from is not on this machine "
+        f"({display_path(repo)} only keeps the versions its scaffold has run with); update "
+        "where the project was generated, or share a team template (`scaffold template init`)"
+    )
+
+
+def require_release(src_path: str, tag: str) -> None:
+    if reason := missing_release(src_path, tag):
+        raise ScaffoldError(reason)

@@ -4,7 +4,6 @@ projects from it that drift reports behind and update merges after scaffold is u
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,21 +11,15 @@ import pytest
 from scaffold import bundled
 from scaffold.errors import ScaffoldError
 from scaffold.settings import bundled_template
-from tests.updating.templates import commit_all, run_cli
+from tests.updating.templates import commit_all, git, run_cli
 
 
 def tags(repo: Path) -> list[str]:
-    listing = subprocess.run(
-        ["git", "tag", "--list"], cwd=repo, capture_output=True, text=True, check=True
-    )
-    return listing.stdout.split()
+    return git(repo, "tag", "--list").split()
 
 
 def commits(repo: Path) -> int:
-    count = subprocess.run(
-        ["git", "rev-list", "--count", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
-    )
-    return int(count.stdout)
+    return int(git(repo, "rev-list", "--count", "HEAD"))
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import configparser
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -134,13 +134,7 @@ class PytestStep:
                 outcome.command,
             )
         note = f"; coverage threshold {threshold:g}% not enforced on a selection"
-        return Outcome(
-            outcome.status,
-            outcome.summary + note,
-            outcome.fix_hint,
-            outcome.output,
-            outcome.command,
-        )
+        return replace(outcome, summary=outcome.summary + note)
 
     def _with_coverage(self, pytest: Path, threshold: float) -> Outcome:
         """Measure coverage the way the environment allows: pytest-cov, else coverage run."""

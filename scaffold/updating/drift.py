@@ -41,7 +41,7 @@ class DriftResult:
 
 
 def check_drift(project: Path) -> DriftResult:
-    from scaffold.bundled import refresh_for
+    from scaffold.bundled import missing_release, refresh_for
 
     record = read_record(project)
     refresh_for(record.src_path)
@@ -65,15 +65,5 @@ def check_drift(project: Path) -> DriftResult:
         latest=releases[-1].tag,
         behind=[release.tag for release in newer],
         changelog=changelog,
-        blocked=_update_blocked(record.src_path, record.commit) if newer else "",
+        blocked=missing_release(record.src_path, record.commit or "") if newer else "",
     )
-
-
-def _update_blocked(src_path: str, commit: str | None) -> str:
-    from scaffold.bundled import require_release
-
-    try:
-        require_release(src_path, commit or "")
-    except ScaffoldError as exc:
-        return str(exc)
-    return ""
