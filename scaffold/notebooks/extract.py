@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import ast
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scaffold import fileio
 from scaffold.errors import ScaffoldError
 from scaffold.notebooks.analysis import Analysis, GlobalUse
 from scaffold.notebooks.module import check_importable, merge, prune_imports, snippets
@@ -209,27 +208,7 @@ def _notebook_change(notebook: Any, analysis: Analysis, import_name: str) -> Fil
 
 def write_changes(changes: list[FileChange]) -> None:
     """Write every file to a temporary sibling first, then move them all in."""
-    staged: list[Path] = []
-    try:
-        for change in changes:
-            change.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=f".{change.path.name}.", dir=change.path.parent)
-            staged.append(Path(name))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(change.new)
-            mode = change.path.stat().st_mode & 0o777 if change.path.exists() else _new_file_mode()
-            os.chmod(name, mode)
-        for tmp, change in zip(staged, changes, strict=True):
-            os.replace(tmp, change.path)
-    finally:
-        for tmp in staged:
-            tmp.unlink(missing_ok=True)
-
-
-def _new_file_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+    fileio.write_files([(change.path, change.new) for change in changes])
 
 
 def differences(result: ExtractResult) -> list[str]:

@@ -1,0 +1,90 @@
+"""The one way scaffold writes a user's file: a temporary sibling, fsync, then a rename.
+
+A reader (or a crash, Ctrl-C or kill at any instant) sees either the old file or the new one,
+never a truncated mix; the file keeps its permissions. ``write_files`` stages every file
+before it moves the first one in, so a failure while staging changes nothing. ``locked``
+serialises read-modify-write cycles on one file across processes.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def write_text(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` (UTF-8, newlines as given) atomically."""
+    write_files([(path, text)])
+
+
+def write_files(files: Sequence[tuple[Path, str]]) -> None:
+    """Stage every file as a temporary sibling (written and fsynced), then rename each in."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, text in files:
+            staged.append((_stage(path, text), path))
+        for temporary, path in staged:
+            os.replace(temporary, path)
+        for folder in {path.parent for _, path in staged}:
+            _fsync_dir(folder)
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+
+
+def _stage(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".scaffold-tmp", dir=path.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else new_file_mode())
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return temporary
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # not every platform opens folders
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def new_file_mode() -> int:
+    """The mode a new file gets under the current umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``folder`` itself (no lock file left behind).
+
+    Every scaffold process that reads, changes and writes files in one project takes the
+    lock on the same folder (the project root), so two runs never interleave."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
