@@ -231,10 +231,25 @@ def report(result: NewResult) -> None:
     steps = [] if where == "." else [f"cd {where}"]
     if (dest / "Makefile").is_file():
         steps += [
-            "make install    # .venv with uv, the project, its git hooks",
+            f"make install{_uv_argument()}    # .venv with uv, the project, its git hooks",
             "make check      # lint, format check, tests",
         ]
     out().print(Panel("\n".join(steps), title="Next steps", expand=False))
+
+
+def _uv_argument() -> str:
+    """`` UV=/path/to/uv`` when uv is not on PATH but came with scaffold (a venv install)."""
+    import shlex
+    import shutil
+
+    from scaffold.projectenv import find_uv
+
+    if shutil.which("uv"):
+        return ""
+    try:
+        return f" UV={shlex.quote(str(Path(find_uv()).resolve()))}"
+    except ScaffoldError:
+        return ""  # the Makefile falls back to venv + pip, and says so
 
 
 def _shell_path(path: Path) -> str:

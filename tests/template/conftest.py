@@ -20,7 +20,15 @@ class ProjectFactory(Protocol):
 
 
 def _key(preset: str, data: dict[str, str]) -> str:
-    return "-".join([preset, *(f"{k}_{v}" for k, v in sorted(data.items()))])
+    """A folder-name-safe key for one variant (answers may hold '/', ':' or spaces)."""
+    import hashlib
+    import re
+
+    parts = [preset, *(f"{k}_{v}" for k, v in sorted(data.items()))]
+    key = re.sub(r"[^\w.=-]+", "_", "-".join(parts))
+    if len(key) > 60:
+        key = key[:48] + "-" + hashlib.sha256(key.encode()).hexdigest()[:8]
+    return key
 
 
 @pytest.fixture(scope="session")

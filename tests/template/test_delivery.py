@@ -16,13 +16,18 @@ import yaml
 from tests.projects import run, tool
 from tests.template.conftest import ProjectFactory
 
-GITHUB = [("standard", {}), ("full", {}), ("standard", {"formatter": "black"})]
+PINNED = "scaffold-ml @ git+https://github.com/acme/scaffold@" + "0123456789abcdef" * 2 + "01234567"
+GITHUB = [
+    ("standard", {}),
+    ("full", {}),
+    ("standard", {"formatter": "black", "scaffold_package": PINNED}),
+]
 DOCKER = [("standard", {}), ("full", {}), ("standard", {"serving": "none"})]
 ALL = [("minimal", {}), *GITHUB, ("standard", {"ci": "gitlab"})]
 
 
 def _ids(cases: list[tuple[str, dict[str, str]]]) -> list[str]:
-    return ["-".join([p, *(f"{k}={v}" for k, v in d.items())]) for p, d in cases]
+    return ["-".join([p, *(f"{k}={v}"[:24] for k, v in d.items())]) for p, d in cases]
 
 
 @pytest.mark.parametrize(("preset", "data"), GITHUB, ids=_ids(GITHUB))
@@ -63,7 +68,11 @@ def test_github_workflow_is_least_privilege(
     ]
     assert all(step["with"]["persist-credentials"] is False for step in checkouts)
     jobs = set(loaded["jobs"])
-    assert {"lint", "format", "test", "evaluate", "template-drift"} <= jobs
+    assert {"lint", "format", "test", "evaluate"} <= jobs
+    # The drift job only when scaffold comes from a pinned requirement (no name squatting).
+    assert ("template-drift" in jobs) == ("scaffold_package" in data)
+    if "template-drift" not in jobs:
+        return
     gate = [step.get("run", "") for step in loaded["jobs"]["evaluate"]["steps"]]
     assert [line.split()[-1] for line in gate if ".cli " in line] == ["train", "evaluate", "gate"]
     assert loaded["jobs"]["template-drift"]["continue-on-error"] is True
@@ -77,7 +86,10 @@ def test_github_workflow_is_least_privilege(
 
 
 def test_gitlab_ci_is_valid(rendered: ProjectFactory) -> None:
-    project = rendered("standard", ci="gitlab")
+    assert "template-drift" not in yaml.safe_load(
+        (rendered("standard", ci="gitlab") / ".gitlab-ci.yml").read_text()
+    )
+    project = rendered("standard", ci="gitlab", scaffold_package=PINNED)
     gitlab = project / ".gitlab-ci.yml"
     run([tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", str(gitlab)], project)
     jobs = yaml.safe_load(gitlab.read_text())
@@ -95,7 +107,7 @@ def drift_commands(project: Path) -> list[str]:
     steps = workflow["jobs"]["template-drift"]["steps"]
     commands = [step["run"] for step in steps if "run" in step]
     assert commands[0] == 'python -m pip install "$SCAFFOLD_PACKAGE"'
-    assert workflow["jobs"]["template-drift"]["env"]["SCAFFOLD_PACKAGE"] == "scaffold-ml"
+    assert workflow["jobs"]["template-drift"]["env"]["SCAFFOLD_PACKAGE"] == PINNED
     return commands[1:]
 
 
@@ -109,7 +121,7 @@ def test_the_drift_job_passes_when_current_and_fails_after_a_template_release(
     from scaffold.settings import bundled_template
     from tests.projects import generate
 
-    project = generate(tmp_path / "proj", "standard")
+    project = generate(tmp_path / "proj", "standard", scaffold_package=PINNED)
     commands = drift_commands(project)
     for command in commands:
         run(shlex.split(command), project)
@@ -166,4 +178,34 @@ def test_pre_commit_config_is_valid(
     hooks = {hook["id"] for repo in config["repos"] for hook in repo["hooks"]}
     formatter = "black" if data.get("formatter") == "black" else "ruff-format"
     assert {"ruff", formatter, "nbstripout", "detect-secrets", "detect-private-key"} <= hooks
-    assert all(re.match(r"v?\d+\.\d+", repo["rev"]) for repo in config["repos"])
+    # Offline and in step with `make check`: every hook runs a tool from the project's .venv,
+    # installed by its dev extra.
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]
+    entries = {hook["entry"].split()[0] for hook in config["repos"][0]["hooks"]}
+    assert all(entry.startswith(".venv/bin/") for entry in entries), entries
+    import tomllib
+
+    dev = tomllib.loads((project / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]["dev"]
+    provided = {re.split(r"[\[<>=~ ]", requirement)[0] for requirement in dev}
+    makers = {"ruff": "ruff", "black": "black", "nbstripout": "nbstripout",
+              "detect-secrets-hook": "detect-secrets"}  # fmt: skip
+    for entry in entries:
+        assert makers.get(entry.removeprefix(".venv/bin/"), "pre-commit-hooks") in provided
+
+
+@pytest.mark.parametrize(
+    "requirement",
+    ["scaffold-ml", "scaffold-ml==0.2.0", "scaffold-ml @ git+https://github.com/acme/scaffold@main",
+     "scaffold-ml @ https://example.com/scaffold_ml-0.2.0-py3-none-any.whl"],
+)  # fmt: skip
+def test_an_unpinned_scaffold_requirement_is_refused(requirement: str, tmp_path: Path) -> None:
+    from scaffold.errors import ScaffoldError
+    from tests.projects import generate
+
+    with pytest.raises(ScaffoldError, match="Pin the requirement"):
+        generate(tmp_path / "p", "standard", git=False, scaffold_package=requirement)
+    wheel = "scaffold-ml @ https://example.com/scaffold_ml-0.2.0-py3-none-any.whl#sha256=" + "a" * 64
+    project = generate(tmp_path / "ok", "standard", git=False, scaffold_package=wheel)
+    assert "template-drift" in (project / ".github" / "workflows" / "ci.yml").read_text()
