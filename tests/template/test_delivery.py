@@ -206,6 +206,8 @@ def test_an_unpinned_scaffold_requirement_is_refused(requirement: str, tmp_path:
 
     with pytest.raises(ScaffoldError, match="Pin the requirement"):
         generate(tmp_path / "p", "standard", git=False, scaffold_package=requirement)
-    wheel = "scaffold-ml @ https://example.com/scaffold_ml-0.2.0-py3-none-any.whl#sha256=" + "a" * 64
+    wheel = (
+        "scaffold-ml @ https://example.com/scaffold_ml-0.2.0-py3-none-any.whl#sha256=" + "a" * 64
+    )
     project = generate(tmp_path / "ok", "standard", git=False, scaffold_package=wheel)
     assert "template-drift" in (project / ".github" / "workflows" / "ci.yml").read_text()
