@@ -146,8 +146,10 @@ def _copy(build: Build, args: str, stages: dict[str, Build]) -> None:
             _copy_path(origin_build.host(source), build.host(target))
         return
     *sources, target = words
-    for source in sources:
-        _copy_path(origin / source, build.host(target), into=target.endswith("/"))
+    # A wildcard may match nothing (`uv.lock*` before a lock is committed), as in BuildKit.
+    matched = [m for s in sources for m in (sorted(origin.glob(s)) if "*" in s else [origin / s])]
+    for source in matched:
+        _copy_path(source, build.host(target), into=target.endswith("/"))
 
 
 def _copy_path(source: Path, target: Path, into: bool = False) -> None:
