@@ -35,6 +35,17 @@ def write_files(files: Sequence[tuple[Path, str]]) -> None:
             temporary.unlink(missing_ok=True)
 
 
+def append_text(path: Path, text: str) -> None:
+    """Add ``text`` at the end of ``path`` (created when missing), atomically."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    write_text(path, old + text)
+
+
+def move(source: Path, target: Path) -> None:
+    """Rename ``source`` onto ``target`` (same filesystem): one atomic step."""
+    os.replace(source, target)
+
+
 def _stage(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".scaffold-tmp", dir=path.parent)

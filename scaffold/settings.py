@@ -104,12 +104,14 @@ def _toml_line(key: str, value: str) -> str:
 
 def write_config(values: dict[str, str]) -> Path:
     """Write the whole user config file (flat ``key = "value"`` lines)."""
+    from scaffold import fileio
+
     path = config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = "".join(_toml_line(key, values[key]) for key in sorted(values))
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+    try:
+        fileio.write_text(path, text)
+    except OSError as exc:
+        raise ScaffoldError(f"cannot write config file {path}: {exc.strerror or exc}") from exc
     return path
 
 
