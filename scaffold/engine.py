@@ -141,7 +141,6 @@ def local_template(source: str, vcs_ref: str | None) -> Iterator[Path]:
 
 def _render_copier(request: RenderRequest, source: str, target: Path) -> dict[str, Any]:
     import copier
-    import yaml
 
     copier.run_copy(
         source,
@@ -157,8 +156,9 @@ def _render_copier(request: RenderRequest, source: str, target: Path) -> dict[st
     answers_file = target / ".copier-answers.yml"
     if not answers_file.is_file():
         return dict(request.data)
-    loaded = yaml.safe_load(answers_file.read_text(encoding="utf-8")) or {}
-    return dict(loaded)
+    from scaffold import readers
+
+    return dict(readers.mapping(readers.load_yaml(answers_file, "answers"), answers_file))
 
 
 def _cookiecutter_defaults(template: Path, proposed: Mapping[str, Any]) -> dict[str, Any]:
@@ -166,12 +166,9 @@ def _cookiecutter_defaults(template: Path, proposed: Mapping[str, Any]) -> dict[
 
     Others are left alone: a choice or a yes/no question would reject a value not offered.
     """
-    import json
+    from scaffold.templatesafety import cookiecutter_json
 
-    try:
-        context = json.loads((template / "cookiecutter.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ScaffoldError(f"cannot read {template / 'cookiecutter.json'}: {exc}") from exc
+    context = cookiecutter_json(template)
     return {
         key: value
         for key, value in proposed.items()

@@ -8,7 +8,6 @@ or the project, and runs git in a template folder with its repository-configured
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterator
@@ -41,7 +40,7 @@ def check_cookiecutter(template: Path, trust: bool) -> None:
     """Refuse a cookiecutter template that imports its own code, unless trusted."""
     if trust:
         return
-    context = _cookiecutter_json(template)
+    context = cookiecutter_json(template)
     extensions = context.get("_extensions") or []
     if not isinstance(extensions, list):
         raise ScaffoldError(f"{template / 'cookiecutter.json'}: _extensions must be a list")
@@ -53,14 +52,13 @@ def check_cookiecutter(template: Path, trust: bool) -> None:
         )
 
 
-def _cookiecutter_json(template: Path) -> dict[str, Any]:
+def cookiecutter_json(template: Path) -> dict[str, Any]:
+    from scaffold import readers
+
     path = template / "cookiecutter.json"
-    try:
-        context = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ScaffoldError(f"cannot read {path}: {exc}") from exc
+    context = readers.load_json(path, "template file")
     if not isinstance(context, dict):
-        raise ScaffoldError(f"cannot read {path}: expected a JSON object")
+        raise ScaffoldError(f"cannot read template file {path}: expected a JSON object")
     return context
 
 

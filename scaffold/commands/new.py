@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,16 @@ def parse_data(pairs: list[str]) -> dict[str, str]:
     return data
 
 
+def check_dest(dest: str) -> Path:
+    """DEST as a path: not empty (that would be the current folder), each part a valid name."""
+    if not dest.strip():
+        raise ScaffoldError("DEST is empty; give a folder name, or . for the current folder")
+    for part in Path(dest).parts:
+        if len(os.fsencode(part)) > 255:
+            raise ScaffoldError(f"DEST has a folder name longer than 255 bytes: {part[:40]}...")
+    return Path(dest)
+
+
 def proposed_answers(dest: Path) -> dict[str, Any]:
     """Defaults scaffold offers on top of the template's own: the folder name, this Python."""
     return {
@@ -60,7 +71,7 @@ def proposed_answers(dest: Path) -> dict[str, Any]:
 
 def new(
     dest: Annotated[
-        Path,
+        str,
         typer.Argument(metavar="DEST", help="Folder to create the project in.", show_default=False),
     ],
     template: Annotated[
@@ -102,7 +113,7 @@ def new(
 ) -> None:
     """Generate a new ML project from the team template."""
     options = NewOptions(
-        dest=dest,
+        dest=check_dest(dest),
         template=template,
         preset=preset,
         data=parse_data(data or []),
