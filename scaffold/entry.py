@@ -52,3 +52,7 @@ def main() -> None:
             "(set SCAFFOLD_DEBUG=1 for the traceback, and please report it)\n"
         )
         raise SystemExit(1) from None
+    finally:
+        # Done (or reported): a signal from here on would only turn success into an error.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
