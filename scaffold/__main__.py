@@ -1,3 +1,3 @@
-from scaffold.cli import main
+from scaffold.entry import main
 
 main()

@@ -119,18 +119,11 @@ def _commit_release(repo: Path, template: Path, version: str, digest: str) -> st
 @contextmanager
 def _locked(repo: Path) -> Iterator[None]:
     """One scaffold process at a time writes the repository (parallel `new` runs, CI)."""
-    lock_path = repo.parent / f"{repo.name}.lock"
-    with lock_path.open("w") as handle:
-        try:
-            import fcntl
-        except ImportError:  # Windows: no advisory locks; concurrent first runs are rare
-            yield
-            return
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    from scaffold import fileio
+
+    repo.parent.mkdir(parents=True, exist_ok=True)
+    with fileio.locked(repo.parent):
+        yield
 
 
 def ensure_release(template: Path, version: str, repo: Path | None = None) -> BundledRelease:

@@ -6,8 +6,8 @@ failure or Ctrl-C never leaves a half-written project behind.
 
 from __future__ import annotations
 
+import errno
 import os
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scaffold import fileio
 from scaffold.errors import ScaffoldError
 from scaffold.gitops import NO_PROMPT, failure_reason
 from scaffold.questions import COPIER_FILES, Engine, check_answer_keys, check_preset
@@ -62,6 +63,8 @@ class RenderRequest:
     trust: bool = False
     force: bool = False
     overwrite: bool = False
+    # The first commit's message: git init and commit before the project is moved in.
+    commit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class RenderResult:
     # The files written into a folder that already had files (--force); None when the whole
     # folder is the new project.
     written: list[str] | None = None
+    commit: str | None = None  # the first commit's short id
 
 
 def detect_engine(template_dir: Path) -> Engine:
@@ -137,7 +141,6 @@ def local_template(source: str, vcs_ref: str | None) -> Iterator[Path]:
 
 def _render_copier(request: RenderRequest, source: str, target: Path) -> dict[str, Any]:
     import copier
-    import yaml
 
     copier.run_copy(
         source,
@@ -153,8 +156,9 @@ def _render_copier(request: RenderRequest, source: str, target: Path) -> dict[st
     answers_file = target / ".copier-answers.yml"
     if not answers_file.is_file():
         return dict(request.data)
-    loaded = yaml.safe_load(answers_file.read_text(encoding="utf-8")) or {}
-    return dict(loaded)
+    from scaffold import readers
+
+    return dict(readers.mapping(readers.load_yaml(answers_file, "answers"), answers_file))
 
 
 def _cookiecutter_defaults(template: Path, proposed: Mapping[str, Any]) -> dict[str, Any]:
@@ -162,12 +166,9 @@ def _cookiecutter_defaults(template: Path, proposed: Mapping[str, Any]) -> dict[
 
     Others are left alone: a choice or a yes/no question would reject a value not offered.
     """
-    import json
+    from scaffold.templatesafety import cookiecutter_json
 
-    try:
-        context = json.loads((template / "cookiecutter.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ScaffoldError(f"cannot read {template / 'cookiecutter.json'}: {exc}") from exc
+    context = cookiecutter_json(template)
     return {
         key: value
         for key, value in proposed.items()
@@ -216,27 +217,38 @@ def _place(rendered: Path, dest: Path, overwrite: bool) -> tuple[list[str] | Non
     folder (None when ``dest`` is new) and the existing files that were kept."""
     if dest.is_dir() and not any(dest.iterdir()):
         # Filled in place, never replaced: it may be the shell's current folder (`new .`).
-        for child in rendered.iterdir():
-            shutil.move(child, dest / child.name)
+        _fill_empty(rendered, dest)
         return None, []
     if not dest.exists():
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(rendered, dest)  # a rename when staging is on the same filesystem
+        fileio.move(rendered, dest)  # one rename: staging is beside dest
         return None, []
     written: list[str] = []
     skipped: list[str] = []
     for path in sorted(rendered.rglob("*")):
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink():
             continue
         relative = path.relative_to(rendered)
         target = dest / relative
-        if target.exists() and not overwrite:
+        if (target.exists() or target.is_symlink()) and not overwrite:
             skipped.append(relative.as_posix())
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(path, target)
+        fileio.move(path, target)
         written.append(relative.as_posix())
     return written, skipped
+
+
+def _fill_empty(rendered: Path, dest: Path) -> None:
+    """Move each top-level entry in; on any failure or Ctrl-C move them back out."""
+    moved: list[str] = []
+    try:
+        for child in sorted(rendered.iterdir(), key=lambda c: c.name == ".git"):
+            fileio.move(child, dest / child.name)
+            moved.append(child.name)
+    except BaseException:
+        for name in moved:
+            fileio.move(dest / name, rendered / name)
+        raise
 
 
 def _describe(exc: BaseException) -> str:
@@ -244,49 +256,97 @@ def _describe(exc: BaseException) -> str:
     return text.splitlines()[0]
 
 
+def _check_template(template_dir: Path, engine: Engine, trust: bool) -> None:
+    from scaffold import templatesafety
+
+    templatesafety.check_symlinks(template_dir, "the template")
+    templatesafety.check_template_git(template_dir, trust)
+    if engine == "cookiecutter":
+        templatesafety.check_cookiecutter(template_dir, trust)
+
+
+def _render_engine(
+    request: RenderRequest, engine: Engine, template_dir: Path, target: Path
+) -> dict[str, Any]:
+    from scaffold import templatesafety
+
+    try:
+        if engine == "copier":
+            # A URL or a ``~/`` path goes to copier as is, so the answers file records
+            # where the template came from in a form that works on every machine.
+            if is_url(request.source):
+                source = copier_url(request.source)
+            elif request.source.startswith("~"):
+                source = request.source
+            else:
+                source = str(template_dir)
+            return _render_copier(request, source, target)
+        with templatesafety.sandboxed_cookiecutter(request.trust):
+            return _render_cookiecutter(request, template_dir, target)
+    except (ScaffoldError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if refusal := templatesafety.unsafe_jinja(exc):
+            raise refusal from exc
+        if os.environ.get("SCAFFOLD_DEBUG"):
+            raise
+        raise ScaffoldError(f"the template failed to render: {_reason(exc)}") from exc
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return "no space left on device"
+    described = _describe(exc)
+    if "No space left on device" in described or "exit code: -25" in described:
+        return "no space left on device"
+    return described
+
+
 def render(request: RenderRequest) -> RenderResult:
     """Render ``request.source`` into ``request.dest`` or leave nothing behind."""
+    from scaffold import templatesafety
+    from scaffold.staging import staging_folder
+
     dest = Path(os.path.normpath(request.dest.expanduser().absolute()))
     check_destination(dest, request.force)
-    parent = dest.parent if dest.parent.exists() else Path(tempfile.gettempdir())
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.scaffold-", dir=parent))
-    except OSError as exc:
-        raise ScaffoldError(f"cannot create {dest}: {exc.strerror or exc}") from exc
-    try:
+    with staging_folder(dest) as staging, templatesafety.neutral_git(request.trust):
         target = staging / "project"
         with local_template(request.source, request.vcs_ref) as template_dir:
             engine = detect_engine(template_dir)
+            _check_template(template_dir, engine, request.trust)
             check_answer_keys(template_dir, engine, request.data)
             if "preset" in request.data:
                 check_preset(template_dir, engine, str(request.data["preset"]))
-            try:
-                if engine == "copier":
-                    # A URL or a ``~/`` path goes to copier as is, so the answers file records
-                    # where the template came from in a form that works on every machine.
-                    if is_url(request.source):
-                        source = copier_url(request.source)
-                    elif request.source.startswith("~"):
-                        source = request.source
-                    else:
-                        source = str(template_dir)
-                    answers = _render_copier(request, source, target)
-                else:
-                    answers = _render_cookiecutter(request, template_dir, target)
-            except (ScaffoldError, KeyboardInterrupt):
-                raise
-            except Exception as exc:
-                if os.environ.get("SCAFFOLD_DEBUG"):
-                    raise
-                raise ScaffoldError(f"the template failed to render: {_describe(exc)}") from exc
+            answers = _render_engine(request, engine, template_dir, target)
         _validate_answers(answers)
+        templatesafety.check_symlinks(target, "the rendered project")
+        return _finish(request, dest, engine, answers, target)
+
+
+def _finish(
+    request: RenderRequest, dest: Path, engine: Engine, answers: dict[str, Any], target: Path
+) -> RenderResult:
+    """First commit in the staging folder when the project is a folder of its own, then the
+    move; under the destination's parent lock, so two runs never fill one folder."""
+    commit = request.commit
+    with fileio.locked(dest.parent):
+        check_destination(dest, request.force)
+        whole = not dest.exists() or not any(dest.iterdir())
+        made = _commit(target, answers, commit, None) if commit and whole else None
         try:
             written, skipped = _place(target, dest, request.overwrite)
         except OSError as exc:
             raise ScaffoldError(f"cannot create {dest}: {exc.strerror or exc}") from exc
-        return RenderResult(dest, engine, answers, skipped, written)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    if commit and not whole:
+        made = _commit(dest, answers, commit, written)
+    return RenderResult(dest, engine, answers, skipped, written, made)
+
+
+def _commit(repo: Path, answers: Mapping[str, Any], message: str, paths: list[str] | None) -> str:
+    from scaffold.gitops import init_and_commit
+
+    author = str(answers.get("author_name", "")), str(answers.get("author_email", ""))
+    return init_and_commit(repo, message, *author, paths=paths)
 
 
 def _validate_answers(answers: Mapping[str, Any]) -> None:

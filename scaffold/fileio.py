@@ -26,13 +26,25 @@ def write_files(files: Sequence[tuple[Path, str]]) -> None:
     try:
         for path, text in files:
             staged.append((_stage(path, text), path))
-        for temporary, path in staged:
-            os.replace(temporary, path)
+        with _signals_held():  # Ctrl-C or SIGTERM lands after the last rename, not between
+            for temporary, path in staged:
+                os.replace(temporary, path)
         for folder in {path.parent for _, path in staged}:
             _fsync_dir(folder)
     finally:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
+
+
+def append_text(path: Path, text: str) -> None:
+    """Add ``text`` at the end of ``path`` (created when missing), atomically."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    write_text(path, old + text)
+
+
+def move(source: Path, target: Path) -> None:
+    """Rename ``source`` onto ``target`` (same filesystem): one atomic step."""
+    os.replace(source, target)
 
 
 def _stage(path: Path, text: str) -> Path:
@@ -49,6 +61,25 @@ def _stage(path: Path, text: str) -> Path:
         temporary.unlink(missing_ok=True)
         raise
     return temporary
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back (delivered on exit) on the main thread."""
+    import signal
+    import threading
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "pthread_sigmask"
+    ):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _fsync_dir(folder: Path) -> None:

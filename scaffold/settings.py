@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,13 +30,12 @@ def data_dir() -> Path:
 
 
 def read_config() -> dict[str, str]:
+    from scaffold import readers
+
     path = config_path()
-    if not path.is_file():
+    if not path.exists():
         return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ScaffoldError(f"cannot read config file {path}: {exc}") from exc
+    data = readers.load_toml(path, "config file")
     return {key: str(value) for key, value in data.items() if not isinstance(value, dict)}
 
 
@@ -104,12 +102,14 @@ def _toml_line(key: str, value: str) -> str:
 
 def write_config(values: dict[str, str]) -> Path:
     """Write the whole user config file (flat ``key = "value"`` lines)."""
+    from scaffold import fileio
+
     path = config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = "".join(_toml_line(key, values[key]) for key in sorted(values))
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+    try:
+        fileio.write_text(path, text)
+    except OSError as exc:
+        raise ScaffoldError(f"cannot write config file {path}: {exc.strerror or exc}") from exc
     return path
 
 

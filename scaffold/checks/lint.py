@@ -74,7 +74,7 @@ class RuffStep:
         ruff = self.context.locator.find("ruff")
         if ruff is None:
             return missing_tool("ruff")
-        result = run_tool(ruff, self._args(), self.context.project.root)
+        result = run_tool(ruff, self._args(), self.context.project.root, self.context.fix)
         return self._outcome(result)
 
     def _args(self) -> list[str]:
@@ -112,7 +112,8 @@ class FormatStep:
             return missing_tool(choice.tool)
         check = [] if self.context.fix else ["--check"]
         args = [*(["format", "--force-exclude"] if choice.tool == "ruff" else []), *check]
-        result = run_tool(tool, [*args, *map(str, self.context.paths)], self.context.project.root)
+        paths = [*args, *map(str, self.context.paths)]
+        result = run_tool(tool, paths, self.context.project.root, self.context.fix)
         reason = "" if choice.reason == "the default" else f" ({choice.reason})"
         summary = f"{choice.tool}{reason}: {last_line(result.output) or 'done'}"
         if result.returncode == 0:

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from scaffold.errors import ScaffoldError
 
-class NotebookError(Exception):
+
+class NotebookError(ScaffoldError):
     """A notebook that is not valid notebook JSON."""
 
 
@@ -25,13 +27,12 @@ class OutputReport:
 
 
 def load(path: Path) -> dict[str, Any]:
+    from scaffold import readers
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise NotebookError(f"{path}: not a readable notebook ({exc})") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("cells", []), list):
-        raise NotebookError(f"{path}: not a notebook (no list of cells)")
-    return data
+        return readers.load_notebook(path)
+    except ScaffoldError as exc:
+        raise NotebookError(str(exc)) from exc
 
 
 def _keeps_output(notebook: dict[str, Any], cell: dict[str, Any]) -> bool:
@@ -78,7 +79,9 @@ def strip_file(path: Path) -> int:
     notebook = load(path)
     changed = strip(notebook)
     if changed:
-        path.write_text(dumps(notebook), encoding="utf-8")
+        from scaffold import fileio
+
+        fileio.write_text(path, dumps(notebook))
     return changed
 
 

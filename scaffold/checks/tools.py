@@ -7,8 +7,10 @@ the environment scaffold itself runs in, then ``PATH``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -60,18 +62,55 @@ class ToolRun:
     output: str  # stdout then stderr, as a person reading the terminal would see them
 
 
-def run_tool(executable: Path, args: Sequence[str], cwd: Path) -> ToolRun:
-    """Run a tool with its own environment's bin folder first on PATH, as if activated."""
+# A step that runs longer is stopped (a tool waiting on a FIFO, a hung test run).
+STEP_TIMEOUT = float(os.environ.get("SCAFFOLD_STEP_TIMEOUT", "1800"))
+_FINISH_ON_INTERRUPT = 30.0
+
+
+def run_tool(executable: Path, args: Sequence[str], cwd: Path, writes: bool = False) -> ToolRun:
+    """Run a tool with its own environment's bin folder first on PATH, as if activated.
+
+    ``writes``: the tool rewrites files, so on Ctrl-C it may finish (else it is stopped)."""
     command = (str(executable), *args)
     env = {
         **os.environ,
         "PATH": os.pathsep.join([str(executable.parent), os.environ.get("PATH", "")]),
     }
     try:
-        result = subprocess.run(
-            command, cwd=cwd, env=env, capture_output=True, text=True, errors="replace", check=False
-        )
+        # Its own session: Ctrl-C in the terminal reaches scaffold, which lets a tool that
+        # is rewriting files (ruff --fix, the formatter) finish its write before stopping.
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, errors="replace", start_new_session=True,
+        )  # fmt: skip
     except OSError as exc:
         return ToolRun(command, 127, f"cannot run {executable}: {exc}")
-    output = "\n".join(part.rstrip("\n") for part in (result.stdout, result.stderr) if part.strip())
-    return ToolRun(command, result.returncode, output)
+    stdout, stderr = _communicate(process, command, _FINISH_ON_INTERRUPT if writes else 5.0)
+    output = "\n".join(part.rstrip("\n") for part in (stdout, stderr) if part.strip())
+    return ToolRun(command, process.returncode, output)
+
+
+def _communicate(
+    process: subprocess.Popen[str], command: Sequence[str], grace: float
+) -> tuple[str, str]:
+    try:
+        return process.communicate(timeout=STEP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        _stop(process, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+        return stdout, f"{stderr}\n{command[0]} stopped after {STEP_TIMEOUT} s (time limit)"
+    except BaseException:
+        if grace < _FINISH_ON_INTERRUPT:
+            _stop(process, signal.SIGINT)
+        try:
+            process.communicate(timeout=grace)
+        except BaseException:
+            _stop(process, signal.SIGKILL)
+            process.wait()
+        raise
+
+
+def _stop(process: subprocess.Popen[str], signum: int) -> None:
+    """Signal the tool and every process it started (its session's group)."""
+    with contextlib.suppress(OSError):
+        os.killpg(process.pid, signum)

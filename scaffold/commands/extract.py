@@ -41,19 +41,26 @@ def extract(
     json_output: JsonOutput = False,
 ) -> None:
     """Move functions, classes and imports from a notebook into the package, with tests."""
+    from scaffold import fileio, readers
     from scaffold.errors import ScaffoldError
     from scaffold.notebooks import differences, plan_extraction, write_changes
+    from scaffold.notebooks.project import find_root
 
     if not notebook.exists():
         raise ScaffoldError(f"{notebook} does not exist")
     if notebook.suffix != ".ipynb" or not notebook.is_file():
         raise ScaffoldError(f"{notebook} is not a notebook file (.ipynb)")
-    result = plan_extraction(notebook, module, rewrite=rewrite_notebook)
+    readers.load_notebook(notebook)  # bad structure: one line, before anything reads it
+    # One extract at a time per project: the module and notebook are read, changed, written.
+    with fileio.locked(find_root(notebook.resolve().parent)):
+        result = plan_extraction(notebook, module, rewrite=rewrite_notebook)
+        if check:
+            problems = differences(result)
+        else:
+            write_changes(result.changes)
     if check:
-        problems = differences(result)
         _render_check(result, problems, json_output)
         raise typer.Exit(1 if problems else 0)
-    write_changes(result.changes)
     _render(result, json_output)
 
 

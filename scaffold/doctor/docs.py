@@ -45,7 +45,9 @@ def main(argv: list[str]) -> int:
     from scaffold.doctor.registry import RULES
 
     path = Path(argv[0]) if argv else Path("docs/doctor.md")
-    path.write_text(with_rules(path.read_text(encoding="utf-8"), RULES), encoding="utf-8")
+    from scaffold import fileio
+
+    fileio.write_text(path, with_rules(path.read_text(encoding="utf-8"), RULES))
     return 0
 
 

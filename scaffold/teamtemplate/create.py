@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from scaffold import fileio
 from scaffold.errors import ScaffoldError
 from scaffold.gitops import init_and_commit, run_git
 
@@ -51,8 +52,9 @@ def _exclude_repo_files(dest: Path) -> None:
     if config.get("_subdirectory") or "_exclude" in config:
         return  # a subfolder template never renders the root; an own _exclude is respected
     excluded = ", ".join(f'"{name}"' for name in (*_COPIER_DEFAULT_EXCLUDE, *_REPO_ONLY))
-    with copier_yml.open("a", encoding="utf-8") as handle:
-        handle.write(f"\n# Files of the template repository itself.\n_exclude: [{excluded}]\n")
+    fileio.append_text(
+        copier_yml, f"\n# Files of the template repository itself.\n_exclude: [{excluded}]\n"
+    )
 
 
 def init_team_template(dest: Path, force: bool = False) -> InitResult:
@@ -62,9 +64,9 @@ def init_team_template(dest: Path, force: bool = False) -> InitResult:
         raise ScaffoldError(f"destination {dest} is not empty; choose a new folder")
     _copy_bundled(dest)
     _exclude_repo_files(dest)
-    (dest / "CHANGELOG.md").write_text(
+    fileio.write_text(
+        dest / "CHANGELOG.md",
         CHANGELOG.format(version=FIRST_VERSION.removeprefix("v"), today=date.today()),
-        encoding="utf-8",
     )
     commit = init_and_commit(dest, f"Team template {FIRST_VERSION}, from the scaffold template")
     tagged = run_git(dest, "tag", FIRST_VERSION)

@@ -23,7 +23,7 @@ class TemplateRecord:
 
 def read_record(project: Path) -> TemplateRecord:
     """Read ``project/.copier-answers.yml``; raise ScaffoldError when it is missing or broken."""
-    import yaml
+    from scaffold import readers
 
     path = project / ANSWERS_FILE
     if not path.is_file():
@@ -31,10 +31,7 @@ def read_record(project: Path) -> TemplateRecord:
             f"{project} has no {ANSWERS_FILE}: it was not generated from a copier template "
             "(cookiecutter projects cannot be updated)"
         )
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ScaffoldError(f"cannot read {path}: {str(exc).splitlines()[0]}") from exc
+    raw = readers.load_yaml(path, "answers file") or {}
     if not isinstance(raw, dict) or not raw.get("_src_path"):
         raise ScaffoldError(f"{path} does not say which template the project came from")
     commit = raw.get("_commit")

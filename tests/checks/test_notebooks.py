@@ -58,10 +58,10 @@ def test_stripping_a_clean_notebook_leaves_its_bytes_alone(tmp_path: Path) -> No
 def test_a_broken_notebook_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "broken.ipynb"
     path.write_text('{"cells": [')
-    with pytest.raises(notebooks.NotebookError, match="not a readable notebook"):
+    with pytest.raises(notebooks.NotebookError, match="not valid JSON"):
         notebooks.load(path)
     path.write_text('{"cells": "no"}')
-    with pytest.raises(notebooks.NotebookError, match="no list of cells"):
+    with pytest.raises(notebooks.NotebookError, match="cells is not a list"):
         notebooks.load(path)
 
 
