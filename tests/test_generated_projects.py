@@ -27,8 +27,21 @@ EXPECTED_FILES = [
     "docs/model_card.md",
     "docs/data_dictionary.md",
     "docs/adr/0001-record-architecture-decisions.md",
+    "docs/project-charter.md",
+    "docs/glossary.md",
 ]
-PACKAGE_MODULES = ["config", "logging", "data", "features", "train", "evaluate", "predict", "cli"]
+PACKAGE_MODULES = [
+    "config",
+    "logging",
+    "data",
+    "features",
+    "train",
+    "evaluate",
+    "predict",
+    "cli",
+    "holdout",
+    "registry",
+]
 
 
 def answers(project: Path) -> dict[str, object]:

@@ -4,6 +4,7 @@ from this list (``python -m scaffold.doctor.docs``); a test keeps the two in ste
 from __future__ import annotations
 
 from scaffold.doctor import ci, code, docker, hygiene, layout, secrets, template, testing
+from scaffold.doctor.agreement import RULES as AGREEMENT_RULES
 from scaffold.doctor.model import Rule, Severity
 
 CRITICAL, MAJOR, MINOR = Severity.CRITICAL, Severity.MAJOR, Severity.MINOR
@@ -57,6 +58,7 @@ RULES: tuple[Rule, ...] = (
     Rule("docs.contributing", "a CONTRIBUTING guide (the ways of working)", MINOR,
          "add CONTRIBUTING.md: branches and review, tests before merge, notebooks vs package, definition of done",
          hygiene.contributing_present),
+    *AGREEMENT_RULES,
     Rule("merge.resolved", "no unresolved conflict markers", CRITICAL,
          "edit the files named: keep what you need between <<<<<<< and >>>>>>>, remove the markers, commit",
          hygiene.no_conflict_markers),
