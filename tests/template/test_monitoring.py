@@ -269,3 +269,11 @@ def test_monitor_exits_2_with_one_line_without_a_verdict(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_prediction_logs_and_reports_stay_out_of_the_image(rendered: ProjectFactory) -> None:
+    from tests.template.dockerfile import DockerIgnore
+
+    ignore = DockerIgnore.load(rendered("full"))
+    kept_out = ["logs/predictions.jsonl", "reports/drift.html", "deploy/monitoring/alerts.yml"]
+    assert [p for p in kept_out if not ignore.excluded(Path(p))] == []
