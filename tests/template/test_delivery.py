@@ -5,6 +5,7 @@ Validated by the tools a reviewer would use: check-jsonschema, zizmor, hadolint,
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.projects import run, tool
+from tests.projects import BIN, run, tool
 from tests.template.conftest import ProjectFactory
 
 PINNED = "scaffold-ml @ git+https://github.com/acme/scaffold@" + "0123456789abcdef" * 2 + "01234567"
@@ -123,6 +124,8 @@ def test_the_drift_job_passes_when_current_and_fails_after_a_template_release(
 
     project = generate(tmp_path / "proj", "standard", scaffold_package=PINNED)
     commands = drift_commands(project)
+    # The job's `scaffold` is the one under test: this environment's, first on PATH.
+    monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ['PATH']}")
     for command in commands:
         run(shlex.split(command), project)
     newer = tmp_path / "newer-template"
