@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffold.checks.context import CheckContext
+from scaffold.checks.declared import declared_names, is_declared, requirement_files
 from scaffold.checks.lint import last_line, missing_tool
 from scaffold.checks.model import Outcome, Status, Step
 from scaffold.checks.project import Project
@@ -191,8 +192,47 @@ class PytestStep:
         if match is None:
             return ""
         name = match.group(1).split(".")[0]
-        root = self.context.project.root
+        project = self.context.project
+        root, build = project.root, install_command(project)
         if (root / "src" / name).is_dir() or (root / name / "__init__.py").is_file():
-            how = "make install" if (root / "Makefile").is_file() else "pip install -e ."
-            return f"the project itself is not installed in its environment: run {how}"
-        return f"the tests need {name!r}, which is not installed: add it to the dependencies"
+            return f"the project itself is not installed in its environment: run {build}"
+        where = is_declared(name, declared_names(root, project.pyproject))
+        if where:
+            return (
+                f"{name!r} is declared ({where}) but not installed: build the environment ({build})"
+            )
+        return (
+            f"the tests need {name!r}, which the project does not declare: add it to the "
+            f"dependencies (uv add {name}, or [project].dependencies), then run {build}"
+        )
+
+
+def make_targets(path: Path) -> set[str]:
+    """The targets a Makefile defines (``name:`` at the start of a line, not ``name :=``)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    return {
+        target
+        for names in re.findall(r"^([A-Za-z0-9_.%/ -]+?)\s*::?(?!=)", text, re.M)
+        for target in names.split()
+    }
+
+
+def install_command(project: Project) -> str:
+    """How this project builds its environment, from what it has (never a missing target)."""
+    root, pyproject = project.root, project.pyproject
+    if "install" in make_targets(root / "Makefile"):
+        return "make install"
+    if (root / "uv.lock").is_file():
+        return "uv sync"
+    if (root / "poetry.lock").is_file() or "poetry" in pyproject.get("tool", {}):
+        return "poetry install"
+    if any((root / name).is_file() for name in ("pyproject.toml", "setup.py", "setup.cfg")):
+        extras = pyproject.get("project", {}).get("optional-dependencies", {})
+        return "pip install -e '.[dev]'" if "dev" in extras else "pip install -e ."
+    requirements = requirement_files(root)
+    if requirements:
+        return f"pip install -r {requirements[0]}"
+    return "pip install -e ."
