@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from scaffold.doctor.hygiene import (
     contributing_present,
     env_not_committed,
@@ -86,7 +88,7 @@ def test_committed_env_fails_with_the_file_named(tmp_path: Path) -> None:
     commit_all(write(tmp_path, {".env": "TOKEN=1\n", ".env.example": "TOKEN=\n"}))
     finding = env_not_committed(Repo(tmp_path))
     assert finding.status is Status.FAILED
-    assert finding.why == ".env committed to git"
+    assert finding.why == "committed to git: .env sets TOKEN"
 
 
 def test_untracked_env_not_ignored_fails_and_ignored_env_passes(tmp_path: Path) -> None:
@@ -107,7 +109,7 @@ def test_env_removed_from_the_index_passes_though_still_on_disk(tmp_path: Path) 
 def test_a_project_inside_a_larger_repository_is_read_through_git(tmp_path: Path) -> None:
     commit_all(write(tmp_path, {"services/churn/.env": "TOKEN=1\n", "README.md": "x\n"}))
     finding = env_not_committed(Repo(tmp_path / "services" / "churn"))
-    assert finding.why == ".env committed to git"
+    assert finding.why == "committed to git: .env sets TOKEN"
 
 
 def test_env_outside_git_fails(tmp_path: Path) -> None:
@@ -137,3 +139,38 @@ def test_committed_conflict_markers_fail(tmp_path: Path) -> None:
 def test_a_separator_line_alone_is_not_a_conflict(tmp_path: Path) -> None:
     write(tmp_path, {"README.md": "Title\n=======\n\ntext\n"})
     assert no_conflict_markers(Repo(tmp_path)).status is Status.PASSED
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("# Copy to .env and fill in\n# DB_PASSWORD=\n", ".env holds no secret-looking values (only comments)"),
+        ("COMPOSE_PROJECT_NAME=churn\n", ".env holds no secret-looking values (only COMPOSE_PROJECT_NAME)"),
+        ("API_KEY=\nDB_PASSWORD=changeme\nTOKEN=${CI_TOKEN}\nDEBUG=1\n",
+         ".env holds no secret-looking values (only API_KEY, DB_PASSWORD, DEBUG, TOKEN)"),
+    ],
+)  # fmt: skip
+def test_a_committed_env_without_secret_values_passes(tmp_path: Path, text: str, why: str) -> None:
+    commit_all(write(tmp_path, {".env": text}))
+    finding = env_not_committed(Repo(tmp_path))
+    assert (finding.status, finding.why) == (Status.PASSED, why)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("DATABASE_URL=postgres://app:s3cr3t@db:5432/app\n", "DATABASE_URL"),
+        ("HF=hf_abcdefghijklmnopqrstuvwxyzABCDEFGHIJ\n", "HF"),
+        ("export AWS_SECRET_ACCESS_KEY='wJalrXUtnFEMIK7MDENGbPxRfiCYzzzzzzzzzzzz'\n", "AWS_SECRET_ACCESS_KEY"),
+    ],
+)  # fmt: skip
+def test_secret_looking_values_are_the_evidence(tmp_path: Path, text: str, key: str) -> None:
+    commit_all(write(tmp_path, {".env": "COMPOSE_PROJECT_NAME=x\n" + text}))
+    finding = env_not_committed(Repo(tmp_path))
+    assert (finding.status, finding.why) == (Status.FAILED, f"committed to git: .env sets {key}")
+
+
+def test_an_env_inside_a_template_folder_is_not_the_repositorys(tmp_path: Path) -> None:
+    files = {"{{ cookiecutter.repo_name }}/.env": "SECRET_KEY={{ cookiecutter.secret }}x\n"}
+    commit_all(write(tmp_path, files))
+    assert env_not_committed(Repo(tmp_path)).why == "no .env file in version control"
