@@ -30,6 +30,7 @@ class Declaration:
     requirements: tuple[str, ...] = ()  # runtime dependencies
     dynamic: bool = False  # [project] dynamic = ["dependencies"]: declared elsewhere
     extras: tuple[str, ...] = field(default=())  # optional / dev / group dependencies
+    explicit: bool = False  # the dependencies key is there, even if empty (``dependencies = []``)
 
 
 def normalize(name: str) -> str:
@@ -70,6 +71,7 @@ def from_pyproject(data: dict[str, Any]) -> list[Declaration]:
             "pyproject.toml [project]", str(project.get("name") or ""),
             _strings(project.get("dependencies")),
             "dependencies" in _strings(project.get("dynamic")), extras,
+            "dependencies" in project,
         ))  # fmt: skip
     poetry = data.get("tool", {}).get("poetry") if isinstance(data.get("tool"), dict) else None
     if isinstance(poetry, dict):
@@ -113,6 +115,7 @@ def from_setup_cfg(text: str) -> Declaration | None:
         parser.get("metadata", "name", fallback=""),
         _strings(parser.get("options", "install_requires", fallback="")),
         extras=extras,
+        explicit=parser.has_option("options", "install_requires"),
     )
 
 

@@ -74,13 +74,19 @@ def gitlab_jobs(data: dict[str, Any]) -> list[str]:
 
 @cache
 def vendored_schema(name: str) -> dict[str, Any] | None:
-    """check-jsonschema's copy of a CI schema (works offline); None when it is not installed."""
-    from importlib import resources
+    """check-jsonschema's copy of a CI schema (works offline); None when it is not installed.
 
+    Found without importing check_jsonschema: its package imports its whole CLI (seconds)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("check_jsonschema")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations)))
     try:
-        files = resources.files("check_jsonschema.builtin_schemas.vendor")
-        schema: dict[str, Any] = json.loads((files / f"{name}.json").read_text(encoding="utf-8"))
-    except (ModuleNotFoundError, OSError, ValueError):
+        path = folder / "builtin_schemas" / "vendor" / f"{name}.json"
+        schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
     return schema
 

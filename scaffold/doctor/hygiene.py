@@ -11,6 +11,11 @@ from scaffold.doctor.repo import Repo
 
 PRE_COMMIT_FILE = ".pre-commit-config.yaml"
 FORMATTER_HOOKS = frozenset({"ruff-format", "black", "black-jupyter"})
+LEFTHOOK_FILES = ("lefthook.yml", "lefthook.yaml", ".lefthook.yml", ".lefthook.yaml")
+FORMATTER_COMMANDS = {
+    "ruff format": re.compile(r"ruff[ -]format"),
+    "black": re.compile(r"(?<![\w-])black(?![\w-])"),
+}
 # .env variants meant to be committed: they document the variables, without values.
 ENV_TEMPLATES = frozenset({"example", "sample", "template", "dist", "defaults"})
 SECRET_KEY = re.compile(
@@ -22,23 +27,61 @@ PLACEHOLDER_VALUE = re.compile(
 )
 
 
+def other_hook_manager(repo: Repo) -> tuple[str, str] | None:
+    """(manager, the text of its hooks) for lefthook or husky, when the repo uses one."""
+    for name in LEFTHOOK_FILES:
+        if repo.exists(name):
+            return f"lefthook ({name})", repo.text(name)
+    husky = [p for p in repo.files if len(p.parts) == 2 and p.parts[0] == ".husky"]
+    if husky:
+        return "husky (.husky/)", "\n".join(repo.text(p) for p in husky)
+    return None
+
+
+def needs_nbstripout(repo: Repo) -> bool:
+    """Notebooks are committed and no nbstripout git filter (.gitattributes) strips them."""
+    return bool(repo.matching("*.ipynb")) and "nbstripout" not in repo.text(".gitattributes")
+
+
+def hook_text_finding(repo: Repo, manager: str, text: str) -> Finding:
+    lacking = []
+    if needs_nbstripout(repo) and "nbstripout" not in text:
+        lacking.append("nbstripout")
+    formatters = [tool for tool, pattern in FORMATTER_COMMANDS.items() if pattern.search(text)]
+    if not formatters:
+        lacking.append("a formatter (ruff format or black)")
+    if lacking:
+        config = manager.split("(")[1].rstrip(")")
+        return failed(
+            f"{manager} hooks lack {' and '.join(lacking)}",
+            f"add to {config} a pre-commit command for each: `nbstripout {{staged_files}}`, "
+            "`ruff format {staged_files}` (or black)",
+        )
+    return passed(
+        f"{manager} runs {' and '.join(['nbstripout'] * ('nbstripout' in text) + formatters)}"
+    )
+
+
 def pre_commit_config(repo: Repo) -> Finding:
     from scaffold.checks.project import pre_commit_hooks
 
     if not repo.exists(PRE_COMMIT_FILE):
-        return failed(f"no {PRE_COMMIT_FILE}")
+        if other := other_hook_manager(repo):
+            return hook_text_finding(repo, *other)
+        return failed(f"no {PRE_COMMIT_FILE} (nor lefthook.yml or .husky/)")
     hooks = pre_commit_hooks(repo.root)
     if not hooks:
         return failed(f"{PRE_COMMIT_FILE} has no hooks (or is not valid YAML)")
     missing = []
-    if "nbstripout" not in hooks:
+    if "nbstripout" not in hooks and needs_nbstripout(repo):
         missing.append("nbstripout")
     if not hooks & FORMATTER_HOOKS:
         missing.append("a formatter (ruff-format or black)")
     if missing:
         return failed(f"{PRE_COMMIT_FILE} lacks {' and '.join(missing)}")
     formatter = sorted(hooks & FORMATTER_HOOKS)[0]
-    return passed(f"{len(hooks)} hooks, including nbstripout and {formatter}")
+    with_nbstripout = "nbstripout and " if "nbstripout" in hooks else ""
+    return passed(f"{len(hooks)} hooks, including {with_nbstripout}{formatter}")
 
 
 def notebooks_stripped(repo: Repo) -> Finding:

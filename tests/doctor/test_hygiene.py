@@ -48,7 +48,61 @@ def test_pre_commit_names_what_it_lacks(tmp_path: Path) -> None:
     finding = pre_commit_config(Repo(tmp_path))
     assert finding.status is Status.FAILED
     assert "lacks a formatter" in finding.why
-    assert pre_commit_config(Repo(tmp_path / "none")).why == "no .pre-commit-config.yaml"
+    assert pre_commit_config(Repo(tmp_path / "none")).why == (
+        "no .pre-commit-config.yaml (nor lefthook.yml or .husky/)"
+    )
+
+
+LEFTHOOK = """\
+pre-commit:
+  parallel: true
+  commands:
+    lint:
+      glob: "*.py"
+      run: ruff check {staged_files}
+    format:
+      glob: "*.py"
+      run: ruff format {staged_files}
+"""
+
+
+def test_lefthook_is_recognised_and_its_fix_names_its_file(tmp_path: Path) -> None:
+    write(tmp_path, {"lefthook.yml": LEFTHOOK})
+    finding = pre_commit_config(Repo(tmp_path))
+    assert (finding.status, finding.why) == (
+        Status.PASSED,
+        "lefthook (lefthook.yml) runs ruff format",
+    )
+    write_notebook(tmp_path / "notebooks" / "eda.ipynb", "x = 1")
+    finding = pre_commit_config(Repo(tmp_path))
+    assert (finding.status, finding.why) == (
+        Status.FAILED, "lefthook (lefthook.yml) hooks lack nbstripout"
+    )  # fmt: skip
+    assert finding.fix.startswith("add to lefthook.yml a pre-commit command for each")
+    write(
+        tmp_path, {"lefthook.yml": LEFTHOOK + "    strip:\n      run: nbstripout {staged_files}\n"}
+    )
+    assert pre_commit_config(Repo(tmp_path)).why == (
+        "lefthook (lefthook.yml) runs nbstripout and ruff format"
+    )
+
+
+def test_husky_hooks_are_recognised(tmp_path: Path) -> None:
+    write(tmp_path, {".husky/pre-commit": "npx lint-staged\nblack .\n"})
+    assert pre_commit_config(Repo(tmp_path)).why == "husky (.husky/) runs black"
+
+
+def test_nbstripout_is_needed_only_for_committed_notebooks(tmp_path: Path) -> None:
+    only_black = PRE_COMMIT.split("  - repo: https://github.com/psf")[1]
+    write(
+        tmp_path,
+        {".pre-commit-config.yaml": "repos:\n  - repo: https://github.com/psf" + only_black},
+    )
+    assert pre_commit_config(Repo(tmp_path)).status is Status.PASSED
+    write_notebook(tmp_path / "eda.ipynb", "x = 1")
+    assert pre_commit_config(Repo(tmp_path)).why == ".pre-commit-config.yaml lacks nbstripout"
+    write(tmp_path, {".gitattributes": "*.ipynb filter=nbstripout\n"})
+    assert pre_commit_config(Repo(tmp_path)).status is Status.PASSED
 
 
 def test_notebook_with_outputs_fails_and_is_named(tmp_path: Path) -> None:
