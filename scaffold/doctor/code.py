@@ -26,6 +26,7 @@ LOGURU_CONFIGURE = frozenset({"add", "remove", "configure"})
 # A module is parsed only when its text holds one of these.
 LITERALS = ("print", "basicConfig", "dictConfig", "fileConfig", "addHandler", "loguru",
             "structlog")  # fmt: skip
+PRINT_CALL = re.compile(r"(?<![\w.])print\s*\(")
 NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.I)
 
 
@@ -134,17 +135,38 @@ class _Reader(ast.NodeVisitor):
 
     def _print(self, node: ast.Call) -> None:
         line = self.lines[node.lineno - 1] if node.lineno <= len(self.lines) else ""
-        noqa = NOQA.search(line)
-        codes = (noqa.group("codes") or "").upper() if noqa else ""
-        if noqa and (not codes or "T201" in re.split(r"[\s,]+", codes)):
+        if suppresses_print(line):
             self.facts.suppressed_prints += 1
         else:
             self.facts.prints.append(Site(self.path, node.lineno, "print()"))
 
 
+def suppresses_print(line: str) -> bool:
+    """A ``# noqa`` on the line that covers T201 (bare, or naming it among other codes)."""
+    noqa = NOQA.search(line)
+    codes = (noqa.group("codes") or "").upper() if noqa else ""
+    return noqa is not None and (not codes or "T201" in re.split(r"[\s,]+", codes))
+
+
+def needs_parsing(text: str) -> tuple[bool, int]:
+    """Whether the module must be parsed, else how many prints ``# noqa`` suppresses there.
+
+    Only a configuring name or a print line without its ``# noqa: T201`` needs the tree: a
+    module whose every print is suppressed is counted line by line, without parsing."""
+    if any(literal in text for literal in LITERALS[1:]):
+        return True, 0
+    if "print" not in text:
+        return False, 0
+    lines = [line for line in text.splitlines() if PRINT_CALL.search(line)]
+    if all(suppresses_print(line) for line in lines):
+        return False, len(lines)
+    return True, 0
+
+
 def read_module(path: Path, text: str) -> ModuleFacts:
-    if not any(literal in text for literal in LITERALS):
-        return ModuleFacts()
+    parse, suppressed = needs_parsing(text)
+    if not parse:
+        return ModuleFacts(suppressed_prints=suppressed)
     try:
         tree = ast.parse(text, filename=str(path))
     except (SyntaxError, ValueError, RecursionError, MemoryError):

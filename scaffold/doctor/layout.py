@@ -51,7 +51,25 @@ def without_packaging(repo: Repo) -> Finding:
     return failed(f"no pyproject.toml, so nothing is installable or importable{lives}")
 
 
+TEMPLATE_FILES = ("cookiecutter.json", "copier.yml", "copier.yaml")
+
+
+def template_repository(repo: Repo) -> Finding | None:
+    """A skip for the packaging rules in a cookiecutter/copier template repository: its
+    project is the template folder, rendered; the repository itself is not a package."""
+    if repo.exists("pyproject.toml") or repo.exists("setup.py"):
+        return None
+    marker = next((name for name in TEMPLATE_FILES if repo.exists(name)), None)
+    if marker is None:
+        return None
+    folders = {p.parts[0] for p in repo.all_files if p not in repo.files}
+    inside = f"; the project is {sorted(folders)[0]}/" if folders else ""
+    return skipped(f"a template repository ({marker}){inside}: audit a project rendered from it")
+
+
 def package_layout(repo: Repo) -> Finding:
+    if template := template_repository(repo):
+        return template
     if repo.pyproject.error:
         return failed(repo.pyproject.error)
     if not any(repo.exists(name) for name in PACKAGING_FILES):
@@ -68,6 +86,8 @@ def package_layout(repo: Repo) -> Finding:
 
 
 def dependencies_declared(repo: Repo) -> Finding:
+    if template := template_repository(repo):
+        return template
     found = declared(repo)
     for item in found:
         if item.requirements or item.dynamic:

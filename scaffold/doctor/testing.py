@@ -87,7 +87,8 @@ def discovered_statically(repo: Repo, files: list[Path]) -> Finding:
     if not tests:
         return failed(f"{len(files)} test file(s) but no test functions (test_* names)")
     return passed(
-        f"{tests} tests in {len(files)} files by pytest's naming rules "
+        f"{tests} test{'s' * (tests != 1)} in {len(files)} file{'s' * (len(files) != 1)} "
+        "by pytest's naming rules "
         "(not collected: no .venv with pytest to import them)"
     )
 
