@@ -247,6 +247,17 @@ def generated_rows(work: Path, runs: int) -> list[tuple[str, float, int]]:
     return rows
 
 
+def isolate(home: Path) -> None:
+    """No user config or bundled template repository leaks in (as in run.py); uv keeps the
+    machine's cache so that building a project's environment takes packages from it."""
+    cache = os.environ.get("UV_CACHE_DIR") or str(Path.home() / ".cache" / "uv")
+    home.mkdir()
+    os.environ.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), UV_CACHE_DIR=cache)
+    for name in ("SCAFFOLD_TEMPLATE", "SCAFFOLD_CONFIG", "SCAFFOLD_DATA_DIR", "XDG_DATA_HOME",
+                 "VIRTUAL_ENV", "PYTHONPATH"):  # fmt: skip
+        os.environ.pop(name, None)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", default=BASELINE, help="git ref to compare with")
@@ -258,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as work:
+        isolate(Path(work) / "home")
         repo = make_repo(Path(work) / "bigrepo")
         count = int(subprocess.run(["git", "ls-files"], cwd=repo, capture_output=True,
                                    text=True, check=True).stdout.count("\n"))  # fmt: skip

@@ -60,13 +60,25 @@ class CheckContext:
             formatter=formatter,
         )
 
+    def tool_hint(self, package: str) -> str:
+        """How to get a missing tool: build the environment when the project declares it."""
+        from scaffold.checks.declared import declared_names, install_command, is_declared
+        from scaffold.checks.tools import install_hint
+
+        root, pyproject = self.project.root, self.project.pyproject
+        where = is_declared(package, declared_names(root, pyproject))
+        if where is None:
+            return install_hint(package)
+        build = install_command(root, pyproject)
+        return f"{package} is declared ({where}) but not installed: build the environment ({build})"
+
     @cached_property
     def ruff(self) -> Ruff | RuffUnavailable:
         """The ruff matching the project's pin (found once per run), or why there is none."""
         pin = required_spec(self.project.root, self.project.pyproject)
         spec, source = pin if pin else (None, "")
         try:
-            return resolve_ruff(self.project.root, self.locator, spec, source)
+            return resolve_ruff(self.project.root, self.locator, spec, source, self.tool_hint)
         except RuffUnavailable as exc:
             return exc
 

@@ -210,3 +210,33 @@ def is_declared(module: str, names: dict[str, str]) -> str | None:
         if candidate and normalize(candidate) in names:
             return names[normalize(candidate)]
     return None
+
+
+def make_targets(path: Path) -> set[str]:
+    """The targets a Makefile defines (``name:`` at the start of a line, not ``name :=``)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    return {
+        target
+        for names in re.findall(r"^([A-Za-z0-9_.%/ -]+?)\s*::?(?!=)", text, re.M)
+        for target in names.split()
+    }
+
+
+def install_command(root: Path, pyproject: dict[str, Any]) -> str:
+    """How this project builds its environment, from what it has (never a missing target)."""
+    if "install" in make_targets(root / "Makefile"):
+        return "make install"
+    if (root / "uv.lock").is_file():
+        return "uv sync"
+    if (root / "poetry.lock").is_file() or "poetry" in pyproject.get("tool", {}):
+        return "poetry install"
+    if any((root / name).is_file() for name in ("pyproject.toml", "setup.py", "setup.cfg")):
+        extras = pyproject.get("project", {}).get("optional-dependencies", {})
+        return "pip install -e '.[dev]'" if "dev" in extras else "pip install -e ."
+    requirements = requirement_files(root)
+    if requirements:
+        return f"pip install -r {requirements[0]}"
+    return "pip install -e ."

@@ -36,11 +36,11 @@ def lint_steps(context: CheckContext) -> list[Step]:
     ]
 
 
-def missing_tool(tool: str, package: str | None = None) -> Outcome:
+def missing_tool(tool: str, package: str | None = None, hint: str = "") -> Outcome:
     return Outcome(
         Status.FAILED,
         f"{tool} is not installed in the project's environment, scaffold's, or on PATH",
-        fix_hint=install_hint(package or tool),
+        fix_hint=hint or install_hint(package or tool),
     )
 
 
@@ -183,7 +183,7 @@ class FormatStep:
             )
         black = self.context.locator.find("black")
         if black is None:
-            return missing_tool("black")
+            return missing_tool("black", hint=self.context.tool_hint("black"))
         return self._outcome(
             decision, lambda extra: run_tool(black, [*self._black_excludes(), *extra], self._root)
         )

@@ -78,7 +78,9 @@ def strip_file(path: Path) -> int:
     notebook = load(path)
     changed = strip(notebook)
     if changed:
-        path.write_text(dumps(notebook), encoding="utf-8")
+        from scaffold import fileio
+
+        fileio.write_text(path, dumps(notebook))  # atomic: never a half-written notebook
     return changed
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import subprocess
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,16 +105,17 @@ def _through_uv(spec: str) -> Ruff | None:
     return Ruff(uv, prefix, f"ruff {version} through uv (the project requires ruff{spec})")
 
 
-def resolve_ruff(root: Path, locator: ToolLocator, spec: str | None, source: str) -> Ruff:
-    """The ruff to run in ``root``; RuffUnavailable when none matches ``spec``."""
-    from scaffold.checks.tools import install_hint
-
+def resolve_ruff(
+    root: Path, locator: ToolLocator, spec: str | None, source: str, hint: Callable[[str], str]
+) -> Ruff:
+    """The ruff to run in ``root``; RuffUnavailable when none matches ``spec``. ``hint``
+    says how to get a missing tool into the project's environment."""
     found = locator.find("ruff")
     if spec is None:
         if found is None:
             raise RuffUnavailable(
                 "ruff is not installed in the project's environment, scaffold's, or on PATH",
-                install_hint("ruff"),
+                hint("ruff"),
             )
         return Ruff(found)
     version = version_of([str(found)]) if found else None

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from scaffold.checks.context import CheckContext
-from scaffold.checks.declared import declared_names, is_declared, requirement_files
+from scaffold.checks.declared import declared_names, install_command, is_declared
 from scaffold.checks.lint import last_line, missing_tool
 from scaffold.checks.model import Outcome, Status, Step
 from scaffold.checks.project import Project
-from scaffold.checks.tools import ToolRun, install_hint, run_tool
+from scaffold.checks.tools import ToolRun, run_tool
 
 NO_TESTS_COLLECTED = 5
 COVERAGE_LINE = re.compile(
@@ -112,7 +112,7 @@ class PytestStep:
         pytest = self.context.locator.find("pytest")
         if pytest is None:
             if project.files("test_*.py") or project.files("*_test.py"):
-                return missing_tool("pytest")
+                return missing_tool("pytest", hint=self.context.tool_hint("pytest"))
             return Outcome(Status.SKIPPED, "no tests, and pytest is not installed")
         threshold = coverage_threshold(project)
         if threshold is not None and selects_subset(self.context.pytest_args):
@@ -147,7 +147,7 @@ class PytestStep:
         if python is None or "coverage" not in found:
             tests = self._outcome(run_tool(pytest, self.context.pytest_args, root))
             summary = f"{tests.summary}; coverage threshold {threshold:g}% not checked"
-            hint = f"{install_hint('pytest-cov')} to check coverage"
+            hint = f"{self.context.tool_hint('pytest-cov')} to check coverage"
             return Outcome(
                 Status.FAILED, summary, tests.fix_hint or hint, tests.output, tests.command
             )
@@ -193,7 +193,7 @@ class PytestStep:
             return ""
         name = match.group(1).split(".")[0]
         project = self.context.project
-        root, build = project.root, install_command(project)
+        root, build = project.root, install_command(project.root, project.pyproject)
         if (root / "src" / name).is_dir() or (root / name / "__init__.py").is_file():
             return f"the project itself is not installed in its environment: run {build}"
         where = is_declared(name, declared_names(root, project.pyproject))
@@ -205,34 +205,3 @@ class PytestStep:
             f"the tests need {name!r}, which the project does not declare: add it to the "
             f"dependencies (uv add {name}, or [project].dependencies), then run {build}"
         )
-
-
-def make_targets(path: Path) -> set[str]:
-    """The targets a Makefile defines (``name:`` at the start of a line, not ``name :=``)."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return set()
-    return {
-        target
-        for names in re.findall(r"^([A-Za-z0-9_.%/ -]+?)\s*::?(?!=)", text, re.M)
-        for target in names.split()
-    }
-
-
-def install_command(project: Project) -> str:
-    """How this project builds its environment, from what it has (never a missing target)."""
-    root, pyproject = project.root, project.pyproject
-    if "install" in make_targets(root / "Makefile"):
-        return "make install"
-    if (root / "uv.lock").is_file():
-        return "uv sync"
-    if (root / "poetry.lock").is_file() or "poetry" in pyproject.get("tool", {}):
-        return "poetry install"
-    if any((root / name).is_file() for name in ("pyproject.toml", "setup.py", "setup.cfg")):
-        extras = pyproject.get("project", {}).get("optional-dependencies", {})
-        return "pip install -e '.[dev]'" if "dev" in extras else "pip install -e ."
-    requirements = requirement_files(root)
-    if requirements:
-        return f"pip install -r {requirements[0]}"
-    return "pip install -e ."

@@ -21,6 +21,7 @@ def template_current(repo: Repo) -> Finding:
     from scaffold.engine import is_url
     from scaffold.updating.answers import read_record
     from scaffold.updating.drift import check_drift
+
     try:
         record = read_record(repo.root)
     except ScaffoldError as exc:

@@ -32,9 +32,20 @@ def project_pytest(repo: Repo) -> Path | None:
     return None
 
 
+def bytecode_cache() -> Path:
+    """Where the project's compiled imports are kept between audits: scaffold's user cache,
+    never the audited repository (nor its .venv, which uv installs without bytecode)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "scaffold" / "pycache"
+
+
 def collect(pytest: Path, root: Path) -> tuple[int, str]:
-    """Run ``pytest --collect-only`` without writing caches into the audited repository."""
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    """Run ``pytest --collect-only`` without writing caches into the audited repository.
+
+    Bytecode goes to ``bytecode_cache()``: without it every audit compiled the project's
+    whole dependency tree (numpy, scikit-learn...) again, most of the time collection takes."""
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(bytecode_cache())}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("PYTEST_ADDOPTS", None)
     command = [str(pytest), "--collect-only", "-q", "-p", "no:cacheprovider"]
     try:

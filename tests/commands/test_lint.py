@@ -323,3 +323,21 @@ def test_a_cookiecutter_template_repository_lints_without_its_template_folder(
     assert code == 1
     assert "hooks/pre_gen_project.py" in step_of(report, "ruff")["output"]
     assert "cookiecutter.repo_name" not in step_of(report, "ruff")["output"]
+
+
+def test_lint_without_fix_changes_nothing_in_the_repository(tmp_path: Path) -> None:
+    repo = shapes.conflicting_formatters(tmp_path)
+    shapes.write(repo, {"src/tidy/scale.py": shapes.UNFORMATTED, "src/tidy/bad.py": "import os\n"})
+    add_notebook_with_outputs(repo)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], cwd=repo, check=True)
+    code, report = lint_json("-C", str(repo), "--formatter", "ruff")
+    assert code == 1
+    assert statuses(report) == dict.fromkeys(["ruff", "notebook outputs", "format"], "failed") | {
+        "notebook ruff": "passed"
+    }
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True
+    )
+    assert status.stdout == ""
