@@ -189,10 +189,31 @@ def logging_sites(repo: Repo) -> list[list[Site]]:
     return [sites for facts in module_facts(repo).values() for sites in facts.configuring.values()]
 
 
+def has_entry_point(repo: Repo) -> bool:
+    """An application: a cli.py or __main__.py in the package, or a declared console script."""
+    if any(path.name in ENTRY_POINTS for path in repo.package_modules):
+        return True
+    project, tool = repo.project_table, repo.pyproject.data.get("tool", {})
+    if project.get("scripts") or project.get("gui-scripts"):
+        return True
+    if (
+        isinstance(tool, dict)
+        and isinstance(tool.get("poetry"), dict)
+        and tool["poetry"].get("scripts")
+    ):
+        return True
+    return "console_scripts" in repo.text("setup.py") or "entry_points" in repo.text("setup.cfg")
+
+
 def logging_configured_once(repo: Repo) -> Finding:
     if not repo.packages:
         return skipped("no package to read")
     places = logging_sites(repo)
+    if not places and not has_entry_point(repo):
+        return skipped(
+            "a library (no cli.py, __main__.py or console script): the application that "
+            "uses it configures logging"
+        )
     if not places:
         return failed(
             "no call configures logging in the package (logging.basicConfig, dictConfig, a "

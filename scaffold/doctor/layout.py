@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from scaffold.checks.declared import Declaration, declarations, requirement_files
+from scaffold.checks.declared import (
+    Declaration,
+    declarations,
+    read_requirements,
+    requirement_files,
+)
 from scaffold.doctor.model import Finding, failed, passed, skipped
 from scaffold.doctor.repo import NOT_PACKAGES, Repo
 
@@ -13,6 +18,7 @@ LOCK_FILES = (
     "uv.lock", "poetry.lock", "pdm.lock", "pixi.lock", "conda-lock.yml",
     "requirements.lock", "requirements-lock.txt", "requirements.lock.txt",
 )  # fmt: skip
+_PINNED = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*(===?[^,*]+$|@)")
 # A requirement's name followed by anything that bounds it: a specifier or a direct URL.
 _BOUNDED = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*(\(|[<>=!~]|@)")
 
@@ -114,10 +120,21 @@ def unbounded(requirements: list[str]) -> list[str]:
     return [req for req in requirements if not _BOUNDED.match(req.split(";")[0])]
 
 
+def pinned_requirements(repo: Repo) -> str | None:
+    """A top-level requirements file pinning every package exactly: a lock in all but name."""
+    for path in requirement_files(repo.root):
+        lines = read_requirements(repo.root / path)
+        if lines and all(_PINNED.match(line.split(";")[0]) for line in lines):
+            return str(path)
+    return None
+
+
 def dependencies_lockable(repo: Repo) -> Finding:
     locks = [name for name in LOCK_FILES if repo.exists(name)]
     if locks:
         return passed(f"{locks[0]} pins the environment")
+    if pinned := pinned_requirements(repo):
+        return passed(f"{pinned} pins every package (==), as pip-compile writes it")
     requirements = next((item.requirements for item in declared(repo) if item.requirements), ())
     if not requirements:
         return skipped("no dependencies declared")

@@ -45,8 +45,23 @@ def test_a_second_configuration_fails_with_both_places(tmp_path: Path) -> None:
 
 
 def test_logging_never_configured_fails(tmp_path: Path) -> None:
-    repo = package(tmp_path, {"train.py": "import logging\nlog = logging.getLogger(__name__)\n"})
+    modules = {"train.py": "import logging\nlog = logging.getLogger(__name__)\n", "cli.py": ""}
+    repo = package(tmp_path, modules)
     assert logging_configured_once(repo).why.startswith("no call configures logging")
+
+
+def test_a_library_without_an_entry_point_leaves_logging_to_its_application(
+    tmp_path: Path,
+) -> None:
+    repo = package(tmp_path, {"train.py": "import logging\nlog = logging.getLogger(__name__)\n"})
+    finding = logging_configured_once(repo)
+    assert finding.status is Status.SKIPPED
+    assert finding.why.startswith("a library (no cli.py, __main__.py or console script)")
+    write(
+        tmp_path,
+        {"pyproject.toml": '[project]\nname = "pkg"\n[project.scripts]\npkg = "pkg.train:main"\n'},
+    )
+    assert logging_configured_once(Repo(tmp_path)).status is Status.FAILED
 
 
 def test_code_outside_the_package_is_not_read(tmp_path: Path) -> None:
@@ -85,7 +100,7 @@ def test_without_a_package_both_rules_skip(tmp_path: Path) -> None:
 
 def test_a_setup_logging_that_never_touches_logging_does_not_pass(tmp_path: Path) -> None:
     fake = "import os\n\n\ndef setup_logging() -> None:\n    os.environ['LOG'] = '1'\n"
-    finding = logging_configured_once(package(tmp_path, {"log.py": fake}))
+    finding = logging_configured_once(package(tmp_path, {"log.py": fake, "__main__.py": ""}))
     assert finding.status is Status.FAILED
     assert finding.why.startswith("no call configures logging")
 
@@ -113,7 +128,8 @@ def test_loguru_structlog_and_root_handlers_count_as_configuring(
 
 def test_a_handler_on_a_named_logger_is_not_configuring_logging(tmp_path: Path) -> None:
     source = "import logging\n\nlog = logging.getLogger(__name__)\nlog.addHandler(logging.NullHandler())\n"
-    assert logging_configured_once(package(tmp_path, {"a.py": source})).status is Status.FAILED
+    repo = package(tmp_path, {"a.py": source, "cli.py": ""})
+    assert logging_configured_once(repo).status is Status.FAILED
 
 
 def test_prints_marked_noqa_t201_are_counted_not_failed(tmp_path: Path) -> None:

@@ -168,3 +168,13 @@ def test_a_monorepo_of_projects_passes_and_says_so(tmp_path: Path) -> None:
         "a monorepo of 2 projects (libs/core, services/api); audit each with doctor"
     )
     assert dependencies_declared(repo).status is Status.PASSED
+
+
+def test_a_fully_pinned_requirements_file_is_a_lock(tmp_path: Path) -> None:
+    pinned = "numpy==1.26.4 \\\n    --hash=sha256:abc\nrequests[socks]==2.31.0 ; python_version >= '3.8'\n"
+    write(tmp_path, {"setup.py": SETUP_PY, "requirements.txt": pinned})
+    assert dependencies_lockable(Repo(tmp_path)).why == (
+        "requirements.txt pins every package (==), as pip-compile writes it"
+    )
+    write(tmp_path, {"requirements.txt": "numpy==1.26.4\nrequests>=2\n"})
+    assert dependencies_lockable(Repo(tmp_path)).status is Status.FAILED
