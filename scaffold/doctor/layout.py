@@ -91,6 +91,20 @@ def package_layout(repo: Repo) -> Finding:
     return passed(f"package {names}, declared in {source}")
 
 
+def monorepo_dependencies(repo: Repo, projects: list[Path]) -> Finding:
+    """Each project of a monorepo declares its own dependencies."""
+    from scaffold.doctor.repo import read_pyproject
+
+    def declares(folder: Path) -> bool:
+        found = declarations(folder, read_pyproject(folder).data)
+        return any(item.requirements or item.dynamic or item.explicit for item in found)
+
+    undeclared = [str(path) for path in projects if not declares(repo.root / path)]
+    if undeclared:
+        return failed(f"a monorepo whose projects {', '.join(undeclared[:5])} declare none")
+    return passed(f"a monorepo: each of its {len(projects)} projects declares its own")
+
+
 def dependencies_declared(repo: Repo) -> Finding:
     if template := template_repository(repo):
         return template
@@ -109,7 +123,7 @@ def dependencies_declared(repo: Repo) -> Finding:
     if requirements:
         return failed(f"only {requirements[0]} lists them; there is no pyproject.toml")
     if projects := subprojects(repo):
-        return passed(f"a monorepo: each of its {len(projects)} projects declares its own")
+        return monorepo_dependencies(repo, projects)
     if not found:
         return failed("no pyproject.toml to declare them in")
     return failed(f"{found[0].source} declares no dependencies")

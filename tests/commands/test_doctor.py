@@ -254,3 +254,31 @@ def test_every_finding_on_each_shape_is_the_one_a_reader_would_make(
     _, report = doctor_json(str(getattr(shapes, shape)(tmp_path)))
     found = {rule_id: status for rule_id, (status, _why) in rules_of(report).items()}
     assert {rule_id: found.get(rule_id) for rule_id in EXPECTED[shape]} == EXPECTED[shape]
+
+
+def test_flat_scripts_and_a_monorepo_are_described_as_they_are(tmp_path: Path) -> None:
+    _, report = doctor_json(str(shapes.flat_scripts(tmp_path / "flat")))
+    rules = rules_of(report)
+    assert rules["package.layout"] == ("fail", (
+        "no pyproject.toml, so nothing is installable or importable; "
+        "the code lives in 3 top-level script(s)"
+    ))  # fmt: skip
+    assert rules["deps.declared"] == (
+        "fail", "only requirements.txt lists them; there is no pyproject.toml"
+    )  # fmt: skip
+    assert rules["deps.lockable"] == (
+        "pass", "requirements.txt pins every package (==), as pip-compile writes it"
+    )  # fmt: skip
+    _, report = doctor_json(str(shapes.monorepo(tmp_path / "mono")))
+    rules = rules_of(report)
+    assert rules["package.layout"] == (
+        "pass", "a monorepo of 2 projects (libs/features, services/scoring); audit each with doctor"
+    )  # fmt: skip
+    assert rules["deps.declared"] == ("pass", "a monorepo: each of its 2 projects declares its own")
+    (tmp_path / "mono" / "services" / "scoring" / "pyproject.toml").write_text(
+        '[project]\nname = "s"\n'
+    )
+    _, report = doctor_json(str(tmp_path / "mono"))
+    assert rules_of(report)["deps.declared"] == (
+        "fail", "a monorepo whose projects services/scoring declare none"
+    )  # fmt: skip

@@ -130,3 +130,28 @@ def cookiecutter_template(root: Path) -> Path:
         f"{slug}/src/{slug}/main.py": "print('hello')\n",
     })  # fmt: skip
     return commit_all(root)
+
+
+def flat_scripts(root: Path) -> Path:
+    """Analysis scripts at the top, a pinned requirements.txt, no packaging."""
+    write(root, {
+        "train.py": "import pandas as pd\n\nprint(pd.__version__)\n",
+        "evaluate.py": "import json\n",
+        "utils.py": "def f():\n    return 1\n",
+        "requirements.txt": "pandas==2.2.2\nscikit-learn==1.5.0\n",
+        "README.md": "# analysis\n",
+    })  # fmt: skip
+    return commit_all(root)
+
+
+def monorepo(root: Path) -> Path:
+    """Two projects, each with its own pyproject.toml, and nothing to package at the top."""
+    pyproject = '[project]\nname = "{}"\nversion = "1"\ndependencies = ["numpy>=1.24"]\n'
+    write(root, {
+        "README.md": "# platform\n",
+        "libs/features/pyproject.toml": pyproject.format("features"),
+        "libs/features/src/features/__init__.py": "",
+        "services/scoring/pyproject.toml": pyproject.format("scoring"),
+        "services/scoring/scoring/__init__.py": "",
+    })  # fmt: skip
+    return commit_all(root)
