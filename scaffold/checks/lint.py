@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from scaffold.checks import notebooks
 from scaffold.checks.context import CheckContext
+from scaffold.checks.formatter import CHOOSE_HINT, FormatterDecision, describe
 from scaffold.checks.model import Outcome, Status, Step, plural
+from scaffold.checks.ruff import (
+    Ruff,
+    RuffUnavailable,
+    glob_escape,
+    other_linters,
+    ruff_settings,
+    run_ruff,
+)
 from scaffold.checks.tools import ToolRun, install_hint, run_tool
+from scaffold.errors import ScaffoldError
 
 NOTEBOOK_GLOB = "*.ipynb"
 
@@ -25,16 +36,11 @@ def lint_steps(context: CheckContext) -> list[Step]:
     ]
 
 
-def has_files(context: CheckContext, *patterns: str) -> bool:
-    """Whether the lint targets hold any file matching one of ``patterns``."""
-    return any(context.project.files(pattern, context.paths) for pattern in patterns)
-
-
-def missing_tool(tool: str, package: str | None = None) -> Outcome:
+def missing_tool(tool: str, package: str | None = None, hint: str = "") -> Outcome:
     return Outcome(
         Status.FAILED,
         f"{tool} is not installed in the project's environment, scaffold's, or on PATH",
-        fix_hint=install_hint(package or tool),
+        fix_hint=hint or install_hint(package or tool),
     )
 
 
@@ -55,6 +61,42 @@ def last_line(output: str) -> str:
     return lines[-1] if lines else ""
 
 
+def code_files(context: CheckContext, *patterns: str) -> list[Path]:
+    """The lint targets' files matching ``patterns``, outside template folders."""
+    templates = context.project.template_dirs
+    return [
+        path
+        for pattern in patterns
+        for path in context.project.files(pattern, context.paths)
+        if not any(folder == path or folder in path.parents for folder in templates)
+    ]
+
+
+def exclude_args(context: CheckContext) -> list[str]:
+    """``--extend-exclude`` for each template folder: ruff cannot read its Jinja TOML."""
+    return [
+        arg for d in context.project.template_dirs for arg in ("--extend-exclude", glob_escape(d))
+    ]
+
+
+def find_ruff(context: CheckContext) -> Ruff:
+    """The ruff matching the project's pin; RuffUnavailable says what to do otherwise."""
+    if isinstance(context.ruff, RuffUnavailable):
+        raise context.ruff
+    return context.ruff
+
+
+def defaults_note(context: CheckContext) -> str:
+    """Said when ruff runs with its defaults in a repository configured for other linters."""
+    root = context.project.root
+    if ruff_settings(root, context.project.pyproject) is not None:
+        return ""
+    others = other_linters(root)
+    if not others:
+        return ""
+    return f"ruff's default rules (no ruff settings; the repo configures {', '.join(others)})"
+
+
 @dataclass(frozen=True)
 class RuffStep:
     """``ruff check`` on the code (notebooks left out) or, given notebooks, on those only."""
@@ -69,53 +111,101 @@ class RuffStep:
     def run(self) -> Outcome:
         if self.notebook_paths is not None and not self.notebook_paths:
             return Outcome(Status.SKIPPED, "no notebooks")
-        if self.notebook_paths is None and not has_files(self.context, "*.py"):
+        if self.notebook_paths is None and not code_files(self.context, "*.py"):
             return Outcome(Status.SKIPPED, "no Python files")
-        ruff = self.context.locator.find("ruff")
-        if ruff is None:
-            return missing_tool("ruff")
-        result = run_tool(ruff, self._args(), self.context.project.root, self.context.fix)
-        return self._outcome(result)
+        try:
+            ruff = find_ruff(self.context)
+        except RuffUnavailable as exc:
+            return Outcome(Status.FAILED, str(exc), exc.hint)
+        result = run_ruff(ruff, self._args(), self.context.project.root, self.context.fix)
+        return self._outcome(result, ruff)
 
     def _args(self) -> list[str]:
         args = ["check", "--force-exclude", *(["--fix"] if self.context.fix else [])]
+        args += exclude_args(self.context)
         if self.notebook_paths is None:
             return [*args, "--extend-exclude", NOTEBOOK_GLOB, *map(str, self.context.paths)]
         return [*args, *map(str, self.notebook_paths)]
 
-    def _outcome(self, result: ToolRun) -> Outcome:
+    def _outcome(self, result: ToolRun, ruff: Ruff) -> Outcome:
         what = "notebooks" if self.notebook_paths else "code"
+        notes = [note for note in (ruff.note, defaults_note(self.context)) if note]
+        suffix = f" ({'; '.join(notes)})" if notes else ""
         if result.returncode == 0:
-            summary = ruff_summary(result.output, f"no errors in {what}")
+            summary = ruff_summary(result.output, f"no errors in {what}") + suffix
             return Outcome(Status.PASSED, summary, output=result.output, command=result.command)
+        summary = ruff_summary(result.output, last_line(result.output) or "ruff failed") + suffix
+        return Outcome(Status.FAILED, summary, self._hint(result), result.output, result.command)
+
+    def _hint(self, result: ToolRun) -> str:
+        if result.returncode != 1:
+            return "ruff could not run: fix the error it reports (see above)"
+        if defaults_note(self.context):
+            return (
+                "these are ruff's defaults, not the repo's rules: run the repo's own linter, "
+                "or put matching settings under [tool.ruff] in pyproject.toml"
+            )
         if self.context.fix:
-            hint = "fix the remaining errors by hand (output above)"
-        else:
-            hint = "scaffold lint --fix; fix the rest by hand (output above)"
-        summary = ruff_summary(result.output, last_line(result.output) or "ruff failed")
-        return Outcome(Status.FAILED, summary, hint, result.output, result.command)
+            return "fix the remaining errors by hand (output above)"
+        return "scaffold lint --fix; fix the rest by hand (output above)"
 
 
 @dataclass(frozen=True)
 class FormatStep:
-    """The project's formatter: ``ruff format --check`` or ``black --check`` (without: format)."""
+    """The project's formatter (see checks.formatter): ``--check``, or format with --fix.
+
+    When the evidence names both ruff and black, nothing is formatted: the step fails and
+    says which formatters were found and how to choose one.
+    """
 
     context: CheckContext
     name: str = "format"
 
     def run(self) -> Outcome:
-        if not has_files(self.context, "*.py", "*.ipynb"):
+        if not code_files(self.context, "*.py", "*.ipynb"):
             return Outcome(Status.SKIPPED, "no Python files or notebooks")
-        choice = self.context.project.formatter
-        tool = self.context.locator.find(choice.tool)
-        if tool is None:
-            return missing_tool(choice.tool)
+        try:
+            decision = self.context.formatter_decision
+        except ScaffoldError as exc:
+            return Outcome(Status.FAILED, str(exc), 'set formatter = "ruff" or "black"')
+        if decision.tool is None:
+            found = describe(decision.evidence)
+            done = "nothing reformatted" if self.context.fix else "format not checked"
+            return Outcome(Status.FAILED, f"ambiguous formatter, {done}: {found}", CHOOSE_HINT)
+        if decision.tool == "ruff":
+            try:
+                ruff = find_ruff(self.context)
+            except RuffUnavailable as exc:
+                return Outcome(Status.FAILED, str(exc), exc.hint)
+            args = ["format", "--force-exclude", *exclude_args(self.context)]
+            return self._outcome(
+                decision,
+                lambda extra: run_ruff(ruff, [*args, *extra], self._root, self.context.fix),
+            )
+        black = self.context.locator.find("black")
+        if black is None:
+            return missing_tool("black", hint=self.context.tool_hint("black"))
+        return self._outcome(
+            decision,
+            lambda extra: run_tool(
+                black, [*self._black_excludes(), *extra], self._root, self.context.fix
+            ),
+        )
+
+    @property
+    def _root(self) -> Path:
+        return self.context.project.root
+
+    def _black_excludes(self) -> list[str]:
+        dirs = self.context.project.template_dirs
+        if not dirs:
+            return []
+        return ["--force-exclude", "|".join(f"/{re.escape(d.as_posix())}/" for d in dirs)]
+
+    def _outcome(self, decision: FormatterDecision, run: Callable[[list[str]], ToolRun]) -> Outcome:
         check = [] if self.context.fix else ["--check"]
-        args = [*(["format", "--force-exclude"] if choice.tool == "ruff" else []), *check]
-        paths = [*args, *map(str, self.context.paths)]
-        result = run_tool(tool, paths, self.context.project.root, self.context.fix)
-        reason = "" if choice.reason == "the default" else f" ({choice.reason})"
-        summary = f"{choice.tool}{reason}: {last_line(result.output) or 'done'}"
+        result = run([*check, *map(str, self.context.paths)])
+        summary = f"{decision.tool} ({decision.reason}): {last_line(result.output) or 'done'}"
         if result.returncode == 0:
             return Outcome(Status.PASSED, summary, output=result.output, command=result.command)
         would_reformat = result.returncode == 1 and not self.context.fix

@@ -81,7 +81,7 @@ def strip_file(path: Path) -> int:
     if changed:
         from scaffold import fileio
 
-        fileio.write_text(path, dumps(notebook))
+        fileio.write_text(path, dumps(notebook))  # atomic: never a half-written notebook
     return changed
 
 

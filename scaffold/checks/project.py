@@ -9,11 +9,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from scaffold.errors import ScaffoldError
 
-Formatter = Literal["ruff", "black"]
 ROOT_MARKERS = ("pyproject.toml", ".git")
 # Folders never searched for notebooks or tests: environments, caches, build output.
 SKIPPED_DIRS = frozenset({"venv", "env", "node_modules", "site-packages", "__pycache__"})
@@ -71,18 +70,28 @@ def requirement_name(requirement: str) -> str:
     return match.group(1).lower().replace("_", "-") if match else ""
 
 
-@dataclass(frozen=True)
-class FormatterChoice:
-    tool: Formatter
-    reason: str
+def safe_loader() -> Any:
+    """PyYAML's safe loader, the C one (several times faster) when libyaml is there."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _has(data: dict[str, Any], *keys: str) -> bool:
-    for key in keys:
-        if not isinstance(data, dict) or key not in data:
-            return False
-        data = data[key]
-    return isinstance(data, dict)
+def is_template_part(name: str) -> bool:
+    """A file or folder name holding Jinja: ``{{ cookiecutter.repo_name }}``, ``{% if x %}``."""
+    return "{{" in name or "{%" in name
+
+
+def template_dirs(files: Iterable[Path]) -> tuple[Path, ...]:
+    """The outermost template folders among ``files``' parents (a rendered project's source,
+    which no tool can read as it stands: its pyproject.toml holds Jinja)."""
+    found: set[Path] = set()
+    for path in files:
+        for index, part in enumerate(path.parts[:-1]):
+            if is_template_part(part):
+                found.add(Path(*path.parts[: index + 1]))
+                break
+    return tuple(sorted(found))
 
 
 def pre_commit_hooks(root: Path) -> set[str]:
@@ -91,33 +100,13 @@ def pre_commit_hooks(root: Path) -> set[str]:
 
     path = root / ".pre-commit-config.yaml"
     try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        config = yaml.load(text, Loader=safe_loader())
     except (yaml.YAMLError, UnicodeDecodeError):
         return set()
     repos = config.get("repos", []) if isinstance(config, dict) else []
     hooks = [hook for repo in repos if isinstance(repo, dict) for hook in repo.get("hooks", [])]
     return {str(hook["id"]) for hook in hooks if isinstance(hook, dict) and "id" in hook}
-
-
-def choose_formatter(
-    pyproject: dict[str, Any], hooks: frozenset[str] | set[str] = frozenset()
-) -> FormatterChoice:
-    """black when the project configures or depends on it and does not configure ruff format.
-
-    The explicit settings win: [tool.ruff.format], then [tool.black], then the pre-commit hooks,
-    then black among the dev dependencies; otherwise ruff format.
-    """
-    if _has(pyproject, "tool", "ruff", "format"):
-        return FormatterChoice("ruff", "[tool.ruff.format] is configured")
-    if _has(pyproject, "tool", "black"):
-        return FormatterChoice("black", "[tool.black] is configured")
-    if "ruff-format" in hooks:
-        return FormatterChoice("ruff", "pre-commit runs ruff-format")
-    if hooks & {"black", "black-jupyter"}:
-        return FormatterChoice("black", "pre-commit runs black")
-    if "black" in {requirement_name(req) for req in dev_requirements(pyproject)}:
-        return FormatterChoice("black", "black is a dev dependency")
-    return FormatterChoice("ruff", "the default")
 
 
 def _hidden_or_skipped(parts: Iterable[str]) -> bool:
@@ -139,8 +128,9 @@ class Project:
         return (self.root / ".git").exists()
 
     @cached_property
-    def formatter(self) -> FormatterChoice:
-        return choose_formatter(self.pyproject, pre_commit_hooks(self.root))
+    def template_dirs(self) -> tuple[Path, ...]:
+        """Folders of a cookiecutter/copier template (Jinja in their names), relative."""
+        return template_dirs(self.files("*"))
 
     def files(self, pattern: str, under: Iterable[Path] = ()) -> list[Path]:
         """Files whose name matches ``pattern`` (e.g. ``*.ipynb``), relative to the root, sorted.

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from scaffold.checks.context import CheckContext
+from scaffold.checks.declared import declared_names, install_command, is_declared
 from scaffold.checks.lint import last_line, missing_tool
 from scaffold.checks.model import Outcome, Status, Step
 from scaffold.checks.project import Project
-from scaffold.checks.tools import ToolRun, install_hint, run_tool
+from scaffold.checks.tools import ToolRun, run_tool
 
 NO_TESTS_COLLECTED = 5
 COVERAGE_LINE = re.compile(
@@ -111,7 +112,7 @@ class PytestStep:
         pytest = self.context.locator.find("pytest")
         if pytest is None:
             if project.files("test_*.py") or project.files("*_test.py"):
-                return missing_tool("pytest")
+                return missing_tool("pytest", hint=self.context.tool_hint("pytest"))
             return Outcome(Status.SKIPPED, "no tests, and pytest is not installed")
         threshold = coverage_threshold(project)
         if threshold is not None and selects_subset(self.context.pytest_args):
@@ -146,7 +147,7 @@ class PytestStep:
         if python is None or "coverage" not in found:
             tests = self._outcome(run_tool(pytest, self.context.pytest_args, root))
             summary = f"{tests.summary}; coverage threshold {threshold:g}% not checked"
-            hint = f"{install_hint('pytest-cov')} to check coverage"
+            hint = f"{self.context.tool_hint('pytest-cov')} to check coverage"
             return Outcome(
                 Status.FAILED, summary, tests.fix_hint or hint, tests.output, tests.command
             )
@@ -191,8 +192,16 @@ class PytestStep:
         if match is None:
             return ""
         name = match.group(1).split(".")[0]
-        root = self.context.project.root
+        project = self.context.project
+        root, build = project.root, install_command(project.root, project.pyproject)
         if (root / "src" / name).is_dir() or (root / name / "__init__.py").is_file():
-            how = "make install" if (root / "Makefile").is_file() else "pip install -e ."
-            return f"the project itself is not installed in its environment: run {how}"
-        return f"the tests need {name!r}, which is not installed: add it to the dependencies"
+            return f"the project itself is not installed in its environment: run {build}"
+        where = is_declared(name, declared_names(root, project.pyproject))
+        if where:
+            return (
+                f"{name!r} is declared ({where}) but not installed: build the environment ({build})"
+            )
+        return (
+            f"the tests need {name!r}, which the project does not declare: add it to the "
+            f"dependencies (uv add {name}, or [project].dependencies), then run {build}"
+        )

@@ -20,6 +20,16 @@ ProjectDir = Annotated[
     ),
 ]
 
+FormatterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--formatter",
+        help="ruff or black: the formatter to run, whatever the project's files suggest "
+        '(or set formatter = "..." under [tool.scaffold] in pyproject.toml).',
+        show_default=False,
+    ),
+]
+
 
 def run(
     group: str,
@@ -29,12 +39,15 @@ def run(
     as_json: bool = False,
     paths: tuple[Path, ...] = (),
     pytest_args: tuple[str, ...] = (),
+    formatter: str | None = None,
 ) -> None:
     """Run a group of check steps (see scaffold.checks.registry) and exit with its result."""
     from scaffold.checks.context import CheckContext
     from scaffold.checks.session import run_group
 
-    context = CheckContext.create(directory, fix=fix, paths=paths, pytest_args=pytest_args)
+    context = CheckContext.create(
+        directory, fix=fix, paths=paths, pytest_args=pytest_args, formatter=formatter
+    )
     raise typer.Exit(run_group(group, context, as_json=as_json))
 
 
@@ -42,6 +55,7 @@ def check(
     fix: Fix = False,
     json_output: JsonOutput = False,
     path: ProjectDir = Path("."),
+    formatter: FormatterOption = None,
 ) -> None:
     """Lint, format check, notebooks and tests; exit 1 if any step fails."""
-    run("check", path, fix=fix, as_json=json_output)
+    run("check", path, fix=fix, as_json=json_output, formatter=formatter)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from scaffold.commands.check import ProjectDir, run
+from scaffold.commands.check import FormatterOption, ProjectDir, run
 from scaffold.options import Fix, JsonOutput
 
 
@@ -23,6 +23,7 @@ def lint(
     fix: Fix = False,
     json_output: JsonOutput = False,
     path: ProjectDir = Path("."),
+    formatter: FormatterOption = None,
 ) -> None:
     """Lint and format-check code and notebooks; --fix repairs what it can."""
-    run("lint", path, fix=fix, as_json=json_output, paths=tuple(paths or ()))
+    run("lint", path, fix=fix, as_json=json_output, paths=tuple(paths or ()), formatter=formatter)

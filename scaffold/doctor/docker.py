@@ -79,7 +79,13 @@ def dockerfile_healthcheck(repo: Repo) -> Finding:
     path = find_dockerfile(repo)
     if path is None:
         return skipped("no Dockerfile")
-    checks = [step for step in final_stage(repo.text(path)) if step.keyword == "HEALTHCHECK"]
-    if not checks or checks[-1].arguments.upper().startswith("NONE"):
+    stage = final_stage(repo.text(path))
+    checks = [step for step in stage if step.keyword == "HEALTHCHECK"]
+    if not checks:
         return failed(f"{path}: the final stage has no HEALTHCHECK")
-    return passed(f"{path}: HEALTHCHECK set")
+    if not checks[-1].arguments.upper().startswith("NONE"):
+        return passed(f"{path}: HEALTHCHECK set")
+    ports = [port for step in stage if step.keyword == "EXPOSE" for port in step.arguments.split()]
+    if ports:
+        return failed(f"{path}: HEALTHCHECK NONE on an image that serves port {', '.join(ports)}")
+    return passed(f"{path}: HEALTHCHECK NONE on purpose: the image exposes no port (a batch job)")

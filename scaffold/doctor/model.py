@@ -26,6 +26,7 @@ class Status(StrEnum):
     PASSED = "pass"
     FAILED = "fail"
     SKIPPED = "skip"  # the rule does not apply (no Dockerfile for docker.non_root...)
+    WARNED = "warn"  # passes, with something worth a look (counts as passed in the score)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,10 @@ def passed(why: str) -> Finding:
 
 def failed(why: str, fix: str = "") -> Finding:
     return Finding(Status.FAILED, why, fix)
+
+
+def warned(why: str, fix: str = "") -> Finding:
+    return Finding(Status.WARNED, why, fix)
 
 
 def skipped(why: str) -> Finding:
@@ -93,7 +98,7 @@ def score(results: list[RuleResult]) -> int:
     total = sum(r.weight for r in applicable)
     if total == 0:
         return 100
-    earned = sum(r.weight for r in applicable if r.status is Status.PASSED)
+    earned = sum(r.weight for r in applicable if r.status in (Status.PASSED, Status.WARNED))
     return round(100 * earned / total)
 
 
@@ -120,6 +125,7 @@ class RepoReport:
             "passed": self.count(Status.PASSED),
             "failed": self.count(Status.FAILED),
             "skipped": self.count(Status.SKIPPED),
+            "warned": self.count(Status.WARNED),
             "rules": [r.to_dict() for r in self.results],
         }
 

@@ -8,10 +8,15 @@ from __future__ import annotations
 import os
 import subprocess
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from scaffold.checks.project import is_template_part
+
+T = TypeVar("T")
 
 # Folders never audited: environments, caches, build output, VCS internals.
 SKIPPED_DIRS = frozenset(
@@ -66,6 +71,17 @@ class Repo:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._texts: dict[Path, str] = {}
+        self._data: dict[Path, bytes | None] = {}
+        self._shared: dict[str, Any] = {}
+
+    def shared(self, key: str, compute: Callable[[], T]) -> T:
+        """A value computed once per audit and shared by the rules that need it (parsed
+        modules, say), so no rule reads or parses a file another one already has."""
+        if key not in self._shared:
+            self._shared[key] = compute()
+        value: T = self._shared[key]
+        return value
 
     @property
     def is_git(self) -> bool:
@@ -85,13 +101,19 @@ class Repo:
         return frozenset(map(Path, names or []))
 
     @cached_property
-    def files(self) -> list[Path]:
+    def all_files(self) -> list[Path]:
         """The repository's files: what git tracks or would add, else everything on disk."""
         if self.committed is None:
             return walk_files(self.root)
         names = self.committed | self.untracked
         kept = [p for p in names if not SKIPPED_DIRS.intersection(p.parts[:-1])]
         return sorted(p for p in kept if (self.root / p).is_file())
+
+    @cached_property
+    def files(self) -> list[Path]:
+        """The repository's own files: ``all_files`` outside template folders (Jinja in their
+        names, as in ``{{ cookiecutter.repo_name }}/``), which are not this project's code."""
+        return [p for p in self.all_files if not any(map(is_template_part, p.parts[:-1]))]
 
     def matching(self, pattern: str) -> list[Path]:
         return [path for path in self.files if path.match(pattern)]
@@ -100,10 +122,25 @@ class Repo:
         return (self.root / name).is_file()
 
     def text(self, path: Path | str) -> str:
-        try:
-            return (self.root / path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return ""
+        """A file's text, read once per audit ("" when unreadable or not UTF-8)."""
+        key = Path(path)
+        if key not in self._texts:
+            try:
+                self._texts[key] = (self.root / key).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                self._texts[key] = ""
+        return self._texts[key]
+
+    def data(self, path: Path, max_bytes: int = 2_000_000) -> bytes | None:
+        """A file's bytes, read once per audit; None when unreadable or over ``max_bytes``
+        (data and models, not configuration)."""
+        if path not in self._data:
+            try:
+                too_big = (self.root / path).stat().st_size > max_bytes
+                self._data[path] = None if too_big else (self.root / path).read_bytes()
+            except OSError:
+                self._data[path] = None
+        return self._data[path]
 
     @cached_property
     def pyproject(self) -> PyprojectRead:

@@ -13,7 +13,12 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-STYLES = {Status.PASSED: "green", Status.FAILED: "bold red", Status.SKIPPED: "yellow"}
+STYLES = {
+    Status.PASSED: "green",
+    Status.FAILED: "bold red",
+    Status.SKIPPED: "yellow",
+    Status.WARNED: "dark_orange",
+}
 
 
 def to_json(report: DoctorReport) -> str:
@@ -45,7 +50,7 @@ def rule_table(repo: RepoReport, min_score: int | None = None) -> Table:
     grid.add_column("Why")
     grid.add_column("How to fix")
     for result in repo.results:
-        fix = result.fix if result.status is Status.FAILED else ""
+        fix = result.fix if result.status in (Status.FAILED, Status.WARNED) else ""
         grid.add_row(
             result.id,
             Text(result.status.value, style=STYLES[result.status]),
@@ -65,11 +70,12 @@ def summary_table(report: DoctorReport) -> Table:
     grid.add_column("Rules passed", justify="right", no_wrap=True)
     grid.add_column("Failed rules")
     for repo in report.repos:
-        applicable = repo.count(Status.PASSED) + repo.count(Status.FAILED)
+        good = repo.count(Status.PASSED) + repo.count(Status.WARNED)
+        applicable = good + repo.count(Status.FAILED)
         grid.add_row(
             Text(label(repo.path)),
             Text(str(repo.score), style=score_style(repo.score, report.min_score)),
-            f"{repo.count(Status.PASSED)}/{applicable}",
+            f"{good}/{applicable}",
             Text(", ".join(r.id for r in repo.failures), style="red"),
         )
     return grid

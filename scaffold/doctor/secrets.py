@@ -24,6 +24,19 @@ PATTERNS: dict[str, str] = {
     "OpenAI API key": r"\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{40,}",
     "Google API key": r"\bAIza[0-9A-Za-z_-]{35}\b",
 }
+# A pattern is searched only in files holding one of its literals (a substring test is far
+# cheaper than a regex over every file); the AWS secret's literal is matched case-blind.
+LITERALS: dict[str, tuple[str, ...]] = {
+    "private key": ("PRIVATE KEY",),
+    "AWS access key id": ("AKIA", "ASIA"),
+    "AWS secret access key": ("aws_secret_access_key",),
+    "GitHub token": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+    "GitLab token": ("glpat-",),
+    "Slack token": ("xox",),
+    "Hugging Face token": ("hf_",),
+    "OpenAI API key": ("sk-",),
+    "Google API key": ("AIza",),
+}
 # Documentation placeholders (AWS's own AKIAIOSFODNN7EXAMPLE...) are not secrets.
 PLACEHOLDER = re.compile(r"EXAMPLE|example|XXXXXXXX|xxxxxxxx")
 
@@ -43,22 +56,21 @@ def compiled() -> dict[str, re.Pattern[str]]:
     return {kind: re.compile(pattern) for kind, pattern in PATTERNS.items()}
 
 
-def read_text(path: Path) -> str | None:
+def read_text(repo: Repo, path: Path) -> str | None:
     """A file's text; None for binaries and large files."""
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            return None
-        data = path.read_bytes()
-    except OSError:
-        return None
-    if b"\0" in data[:8192]:
+    data = repo.data(path, MAX_BYTES)
+    if data is None or b"\0" in data[:8192]:
         return None
     return data.decode("utf-8", "replace")
 
 
 def scan_text(text: str, path: Path) -> list[SecretHit]:
     hits = []
+    lower = text.lower() if "aws_secret_access_key" in text.lower() else ""
     for kind, pattern in compiled().items():
+        haystack = lower if kind == "AWS secret access key" else text
+        if not any(literal in haystack for literal in LITERALS[kind]):
+            continue
         for match in pattern.finditer(text):
             if not PLACEHOLDER.search(match.group(0)):
                 hits.append(SecretHit(path, text.count("\n", 0, match.start()) + 1, kind))
@@ -67,8 +79,8 @@ def scan_text(text: str, path: Path) -> list[SecretHit]:
 
 def scan(repo: Repo) -> list[SecretHit]:
     hits: list[SecretHit] = []
-    for path in repo.files:
-        text = read_text(repo.root / path)
+    for path in repo.all_files:  # template folders too: a credential there is still leaked
+        text = read_text(repo, path)
         if text is not None:
             hits += scan_text(text, path)
     return sorted(hits, key=lambda hit: (str(hit.path), hit.line))
@@ -81,4 +93,4 @@ def no_secrets(repo: Repo) -> Finding:
             f" (+{len(hits) - 3} more)" if len(hits) > 3 else ""
         )
         return failed(shown)
-    return passed(f"no credentials found in {len(repo.files)} files")
+    return passed(f"no credentials found in {len(repo.all_files)} files")

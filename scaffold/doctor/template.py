@@ -15,13 +15,13 @@ ANSWERS_FILE = ".copier-answers.yml"
 
 
 def template_current(repo: Repo) -> Finding:
+    if not repo.exists(ANSWERS_FILE):  # before the imports below, which load copier
+        return skipped(f"no {ANSWERS_FILE}: not generated from a copier template")
     from scaffold.bundled import is_bundled_source
     from scaffold.engine import is_url
     from scaffold.updating.answers import read_record
     from scaffold.updating.drift import check_drift
 
-    if not repo.exists(ANSWERS_FILE):
-        return skipped(f"no {ANSWERS_FILE}: not generated from a copier template")
     try:
         record = read_record(repo.root)
     except ScaffoldError as exc:

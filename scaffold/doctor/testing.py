@@ -32,9 +32,20 @@ def project_pytest(repo: Repo) -> Path | None:
     return None
 
 
+def bytecode_cache() -> Path:
+    """Where the project's compiled imports are kept between audits: scaffold's user cache,
+    never the audited repository (nor its .venv, which uv installs without bytecode)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "scaffold" / "pycache"
+
+
 def collect(pytest: Path, root: Path) -> tuple[int, str]:
-    """Run ``pytest --collect-only`` without writing caches into the audited repository."""
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    """Run ``pytest --collect-only`` without writing caches into the audited repository.
+
+    Bytecode goes to ``bytecode_cache()``: without it every audit compiled the project's
+    whole dependency tree (numpy, scikit-learn...) again, most of the time collection takes."""
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(bytecode_cache())}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.pop("PYTEST_ADDOPTS", None)
     command = [str(pytest), "--collect-only", "-q", "-p", "no:cacheprovider"]
     try:
@@ -87,7 +98,8 @@ def discovered_statically(repo: Repo, files: list[Path]) -> Finding:
     if not tests:
         return failed(f"{len(files)} test file(s) but no test functions (test_* names)")
     return passed(
-        f"{tests} tests in {len(files)} files by pytest's naming rules "
+        f"{tests} test{'s' * (tests != 1)} in {len(files)} file{'s' * (len(files) != 1)} "
+        "by pytest's naming rules "
         "(not collected: no .venv with pytest to import them)"
     )
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import subprocess
-import tomllib
 from pathlib import Path
 
 import pytest
 
-from scaffold.checks.project import Project, choose_formatter, find_root, pre_commit_hooks
+from scaffold.checks.project import Project, find_root, pre_commit_hooks, template_dirs
 from scaffold.errors import ScaffoldError
 from tests.checks.repos import clean_repo, write_notebook
 
@@ -36,26 +35,6 @@ def test_unreadable_pyproject_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[project\n")
     with pytest.raises(ScaffoldError, match="cannot read"):
         Project.at(tmp_path)
-
-
-@pytest.mark.parametrize(
-    ("pyproject", "hooks", "expected"),
-    [
-        ("", set(), ("ruff", "the default")),
-        ("[tool.black]\nline-length = 100", set(), ("black", "[tool.black] is configured")),
-        ("[tool.black]\n[tool.ruff.format]", set(), ("ruff", "[tool.ruff.format] is configured")),
-        ('[project.optional-dependencies]\ndev = ["black>=24"]', set(), ("black", "black is a dev dependency")),
-        ('[dependency-groups]\ndev = ["Black==24.1"]', set(), ("black", "black is a dev dependency")),
-        ('[dependency-groups]\ndev = ["black"]', {"ruff-format"}, ("ruff", "pre-commit runs ruff-format")),
-        ('[dependency-groups]\ndev = ["blackd-client"]', set(), ("ruff", "the default")),
-        ("", {"black-jupyter"}, ("black", "pre-commit runs black")),
-    ],
-)  # fmt: skip
-def test_formatter_follows_the_projects_configuration(
-    pyproject: str, hooks: set[str], expected: tuple[str, str]
-) -> None:
-    choice = choose_formatter(tomllib.loads(pyproject), hooks)
-    assert (choice.tool, choice.reason) == expected
 
 
 def test_pre_commit_hooks_are_read_from_the_config(tmp_path: Path) -> None:
@@ -108,3 +87,17 @@ def test_files_match_names_in_every_folder(tmp_path: Path) -> None:
             Path("tests/test_maths.py"),
             Path("tests/unit/test_deep.py"),
         ]
+
+
+def test_template_folders_are_the_outermost_folders_with_jinja_in_their_names() -> None:
+    files = [
+        Path("{{ cookiecutter.repo_name }}/pyproject.toml"),
+        Path("{{ cookiecutter.repo_name }}/src/{{ cookiecutter.pkg }}/__init__.py"),
+        Path("template/{% if docker %}deploy{% endif %}/x.yml"),
+        Path("{{ top }}.txt"),
+        Path("src/app/__init__.py"),
+    ]
+    assert template_dirs(files) == (
+        Path("template/{% if docker %}deploy{% endif %}"),
+        Path("{{ cookiecutter.repo_name }}"),
+    )

@@ -182,5 +182,6 @@ def test_a_missing_third_party_module_is_named(tmp_path: Path) -> None:
     outcome = PytestStep(CheckContext.create(root)).run()
     assert outcome.status is Status.FAILED
     assert outcome.fix_hint == (
-        "the tests need 'zz_not_installed', which is not installed: add it to the dependencies"
+        "the tests need 'zz_not_installed', which the project does not declare: add it to the "
+        "dependencies (uv add zz_not_installed, or [project].dependencies), then run pip install -e ."
     )

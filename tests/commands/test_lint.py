@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from scaffold.cli import app
+from tests.checks import shapes
 from tests.checks.repos import (
     add_lint_error,
     add_notebook_lint_error,
@@ -109,7 +111,7 @@ def test_black_is_used_when_the_project_configures_it(tmp_path: Path) -> None:
     step = next(step for step in report["steps"] if step["name"] == "format")
     assert Path(step["command"][0]).name == "black"
     assert step["status"] == "failed"
-    assert "[tool.black] is configured" in step["summary"]
+    assert "[tool.black] in pyproject.toml" in step["summary"]
 
 
 def test_runs_from_a_subfolder_on_the_whole_project(tmp_path: Path) -> None:
@@ -146,3 +148,196 @@ def test_a_folder_without_code_has_nothing_to_check(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "Nothing to check here" in result.stdout
     assert "passed" not in result.stdout
+
+
+# Real-world shapes (issue 17): repositories scaffold did not generate.
+
+
+def step_of(report: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(step for step in report["steps"] if step["name"] == name)
+
+
+def test_a_relative_project_dir_with_paths_checks_those_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = clean_repo(tmp_path / "relc")
+    add_lint_error(repo)
+    monkeypatch.chdir(tmp_path)
+    code, report = lint_json("-C", "relc", "src")
+    assert code == 1
+    assert step_of(report, "ruff")["status"] == "failed"
+    assert "loader.py" in step_of(report, "ruff")["output"]
+
+
+def test_named_paths_without_code_are_an_error_not_a_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = clean_repo(tmp_path / "relc")
+    (repo / "docs").mkdir()
+    (repo / "docs" / "index.md").write_text("# docs\n")
+    monkeypatch.chdir(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "scaffold", "lint", "-C", "relc", "docs"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: no Python files or notebooks to check in docs"
+
+
+def test_the_formatter_the_repo_runs_beats_a_bare_black_section(tmp_path: Path) -> None:
+    repo = shapes.black_configured_ruff_run(tmp_path)
+    scale = shapes.write(repo, {"src/tidy/scale.py": shapes.UNFORMATTED}) / "src/tidy/scale.py"
+    code, report = lint_json("--fix", "-C", str(repo))
+    assert code == 0, report
+    step = step_of(report, "format")
+    assert step["command"][1:3] == ["format", "--force-exclude"]
+    assert Path(step["command"][0]).name == "ruff"
+    assert "pre-commit hook ruff-format" in step["summary"]
+    assert "not black ([tool.black] in pyproject.toml)" in step["summary"]
+    assert "x * 2.0" in scale.read_text()
+
+
+def test_conflicting_formatters_make_fix_leave_formatting_alone(tmp_path: Path) -> None:
+    repo = shapes.conflicting_formatters(tmp_path)
+    scale = shapes.write(repo, {"src/tidy/scale.py": shapes.UNFORMATTED}) / "src/tidy/scale.py"
+    code, report = lint_json("--fix", "-C", str(repo))
+    assert code == 1
+    step = step_of(report, "format")
+    assert step["status"] == "failed"
+    assert step["summary"] == (
+        "ambiguous formatter, nothing reformatted: black (pre-commit hook black); "
+        "ruff (Makefile runs `ruff format`)"
+    )
+    assert "--formatter ruff|black" in step["fix_hint"]
+    assert "[tool.scaffold]" in step["fix_hint"]
+    assert scale.read_text() == shapes.UNFORMATTED
+    code, report = lint_json("--fix", "--formatter", "ruff", "-C", str(repo))
+    assert code == 0, report
+    assert "x * 2.0" in scale.read_text()
+    assert step_of(report, "format")["summary"].startswith("ruff (--formatter)")
+
+
+def test_the_tool_scaffold_setting_chooses_the_formatter(tmp_path: Path) -> None:
+    repo = shapes.conflicting_formatters(tmp_path)
+    with (repo / "pyproject.toml").open("a") as handle:
+        handle.write('\n[tool.scaffold]\nformatter = "black"\n')
+    shapes.write(repo, {"src/tidy/scale.py": shapes.UNFORMATTED})
+    code, report = lint_json("-C", str(repo))
+    assert code == 1
+    step = step_of(report, "format")
+    assert Path(step["command"][0]).name == "black"
+    assert step["summary"].startswith("black ([tool.scaffold] formatter)")
+
+
+def test_an_unknown_formatter_is_a_one_line_error(tmp_path: Path) -> None:
+    repo = clean_repo(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "scaffold", "lint", "--formatter", "yapf", "-C", str(repo)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: --formatter must be ruff or black, not 'yapf'"
+
+
+def installed_ruff_version() -> str:
+    output = subprocess.run(
+        [str(Path(sys.executable).parent / "ruff"), "--version"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return output.split()[1]
+
+
+def test_a_pin_the_installed_ruff_meets_runs_it(tmp_path: Path) -> None:
+    pin = f'\n[tool.ruff]\nrequired-version = "{installed_ruff_version()}"\n'
+    repo = clean_repo(tmp_path, pyproject=shapes_pyproject(pin))
+    code, report = lint_json("-C", str(repo))
+    assert code == 0, report
+    assert Path(step_of(report, "ruff")["command"][0]).name == "ruff"
+
+
+def shapes_pyproject(extra: str) -> str:
+    from tests.checks.repos import PYPROJECT
+
+    return PYPROJECT + extra
+
+
+def test_a_pinned_ruff_that_cannot_be_fetched_says_exactly_what_to_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UV_OFFLINE", "1")
+    monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "empty-uv-cache"))
+    repo = clean_repo(
+        tmp_path / "repo", pyproject=shapes_pyproject('\n[tool.ruff]\nrequired-version = "0.1.0"\n')
+    )
+    code, report = lint_json("-C", str(repo))
+    assert code == 1
+    ruff = step_of(report, "ruff")
+    assert ruff["summary"].startswith(
+        "the project requires ruff==0.1.0 (required-version in pyproject.toml); "
+        f"the ruff found is {installed_ruff_version()}"
+    )
+    assert ruff["fix_hint"] == (
+        "install it in the project's environment (uv pip install 'ruff==0.1.0') "
+        "or run `uvx ruff@0.1.0 check .`"
+    )
+    assert "scaffold lint --fix" not in json.dumps(report)
+
+
+def test_a_pinned_ruff_runs_through_uv(tmp_path: Path) -> None:
+    repo = clean_repo(
+        tmp_path, pyproject=shapes_pyproject('\n[tool.ruff]\nrequired-version = "0.6.9"\n')
+    )
+    add_lint_error(repo)
+    code, report = lint_json("-C", str(repo))
+    ruff = step_of(report, "ruff")
+    if ruff["summary"].startswith("the project requires"):
+        pytest.skip(f"uv cannot fetch ruff 0.6.9 here: {ruff['summary']}")
+    assert code == 1
+    assert ruff["command"][1:6] == ["tool", "run", "--from", "ruff==0.6.9", "ruff"]
+    assert "ruff 0.6.9 through uv (the project requires ruff==0.6.9)" in ruff["summary"]
+    assert "F401" in ruff["output"]
+
+
+def test_ruff_defaults_in_a_flake8_repository_are_said_plainly(tmp_path: Path) -> None:
+    repo = shapes.flake8_only(tmp_path)
+    code, report = lint_json("-C", str(repo))
+    assert code == 1
+    ruff = step_of(report, "ruff")
+    assert "F401" in ruff["output"]
+    assert ruff["summary"].endswith(
+        "(ruff's default rules (no ruff settings; the repo configures flake8 (setup.cfg), "
+        "isort (setup.cfg)))"
+    )
+    assert ruff["fix_hint"].startswith("these are ruff's defaults, not the repo's rules")
+
+
+def test_a_cookiecutter_template_repository_lints_without_its_template_folder(
+    tmp_path: Path,
+) -> None:
+    repo = shapes.cookiecutter_template(tmp_path)
+    code, report = lint_json("-C", str(repo))
+    assert code == 0, report
+    assert statuses(report)["ruff"] == statuses(report)["format"] == "passed"
+    shapes.write(repo, {"hooks/pre_gen_project.py": "import sys\n"})
+    code, report = lint_json("-C", str(repo))
+    assert code == 1
+    assert "hooks/pre_gen_project.py" in step_of(report, "ruff")["output"]
+    assert "cookiecutter.repo_name" not in step_of(report, "ruff")["output"]
+
+
+def test_lint_without_fix_changes_nothing_in_the_repository(tmp_path: Path) -> None:
+    repo = shapes.conflicting_formatters(tmp_path)
+    shapes.write(repo, {"src/tidy/scale.py": shapes.UNFORMATTED, "src/tidy/bad.py": "import os\n"})
+    add_notebook_with_outputs(repo)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], cwd=repo, check=True)
+    code, report = lint_json("-C", str(repo), "--formatter", "ruff")
+    assert code == 1
+    assert statuses(report) == dict.fromkeys(["ruff", "notebook outputs", "format"], "failed") | {
+        "notebook ruff": "passed"
+    }
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True
+    )
+    assert status.stdout == ""

@@ -62,3 +62,62 @@ def test_table_shows_pytests_output_for_a_failure(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "assert 4 == 5" in result.stdout
     assert "1 of 1 step failed: pytest" in result.stdout
+
+
+# Real-world shapes (issue 17): the fix hint names what is true of this repository.
+
+NEEDS_PYJOKES = (
+    "import pyjokes_not_here\n\n\ndef test_joke() -> None:\n    assert pyjokes_not_here\n"
+)
+
+
+def test_a_declared_but_missing_package_is_fixed_by_building_the_environment(
+    tmp_path: Path,
+) -> None:
+    pyproject = (
+        '[project]\nname = "tiny"\nversion = "0.1.0"\ndependencies = ["pyjokes-not-here>=0.6"]\n'
+        '\n[tool.pytest.ini_options]\npythonpath = ["src"]\n'
+    )
+    repo = clean_repo(tmp_path, pyproject=pyproject)
+    (repo / "tests" / "test_joke.py").write_text(NEEDS_PYJOKES)
+    (repo / "Makefile").write_text("test:\n\tpytest\n\nlint:\n\truff check .\n")
+    code, step = run_test("-C", str(repo))
+    assert code == 1
+    assert step["fix_hint"] == (
+        "'pyjokes_not_here' is declared (pyproject.toml [project]) but not installed: "
+        "build the environment (pip install -e .)"
+    )
+
+
+def test_a_poetry_project_is_built_with_poetry(tmp_path: Path) -> None:
+    pyproject = (
+        '[tool.poetry]\nname = "tiny"\nversion = "0.1.0"\n\n[tool.poetry.dependencies]\n'
+        'python = "^3.10"\n\n[tool.poetry.group.dev.dependencies]\npyjokes-not-here = "^0.6"\n'
+        '\n[tool.pytest.ini_options]\npythonpath = ["src"]\n'
+    )
+    repo = clean_repo(tmp_path, pyproject=pyproject)
+    (repo / "tests" / "test_joke.py").write_text(NEEDS_PYJOKES)
+    code, step = run_test("-C", str(repo))
+    assert code == 1
+    assert step["fix_hint"] == (
+        "'pyjokes_not_here' is declared (pyproject.toml [tool.poetry]) but not installed: "
+        "build the environment (poetry install)"
+    )
+
+
+def test_a_setup_py_project_without_an_install_target_is_not_told_make_install(
+    tmp_path: Path,
+) -> None:
+    repo = clean_repo(tmp_path, pyproject="[tool.pytest.ini_options]\n")
+    (repo / "setup.py").write_text(
+        "from setuptools import setup\n\nREQUIRES = ['pyjokes_not_here']\n"
+        "setup(name='tiny', install_requires=REQUIRES)\n"
+    )
+    (repo / "Makefile").write_text("test:\n\tpytest\n")
+    (repo / "tests" / "test_joke.py").write_text(NEEDS_PYJOKES)
+    code, step = run_test("-C", str(repo), "--", "tests/test_joke.py")
+    assert code == 1
+    assert step["fix_hint"] == (
+        "'pyjokes_not_here' is declared (setup.py) but not installed: "
+        "build the environment (pip install -e .)"
+    )

@@ -70,8 +70,32 @@ def test_schema_violation_fails_with_its_location(tmp_path: Path) -> None:
     broken = WORKFLOW.replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    timeout: 5")
     status, why = finding_for(tmp_path, {".github/workflows/ci.yml": broken})
     assert status is Status.FAILED
-    assert "github-workflows schema" in why
-    assert "jobs/test" in why
+    assert why == (
+        "ci.yml does not match the github-workflows schema: jobs.test: Additional properties "
+        "are not allowed ('timeout' was unexpected)"
+    )
+
+
+def test_a_strategy_without_matrix_gives_the_validators_best_match(tmp_path: Path) -> None:
+    broken = WORKFLOW.replace(
+        "runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    strategy:\n      fail-fast: false"
+    )
+    status, why = finding_for(tmp_path, {".github/workflows/ci.yml": broken})
+    assert status is Status.FAILED
+    assert why == (
+        "ci.yml does not match the github-workflows schema: "
+        "jobs.test.strategy: 'matrix' is a required property"
+    )
+
+
+def test_schema_strictness_github_accepts_is_a_warning(tmp_path: Path) -> None:
+    empty = WORKFLOW.replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    needs: []")
+    status, why = finding_for(tmp_path, {".github/workflows/ci.yml": empty})
+    assert status is Status.WARNED
+    assert why == (
+        "1 CI file(s), 1 job(s), schema-checked; ci.yml: jobs.test.needs: [] should be "
+        "non-empty (the schema is stricter here)"
+    )
 
 
 def test_gitlab_job_with_a_misspelt_keyword_fails(tmp_path: Path) -> None:

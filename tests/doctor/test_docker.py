@@ -62,10 +62,22 @@ def test_a_final_stage_running_as_root_fails(tmp_path: Path, final_stage: str, r
     assert reason in finding.why
 
 
-def test_healthcheck_missing_or_none_fails(tmp_path: Path) -> None:
+def test_healthcheck_missing_fails(tmp_path: Path) -> None:
     assert dockerfile_healthcheck(repo_with(tmp_path, "FROM a\nUSER app\n")).status is Status.FAILED
-    none = repo_with(tmp_path, "FROM a\nHEALTHCHECK CMD x\nHEALTHCHECK NONE\n")
-    assert dockerfile_healthcheck(none).status is Status.FAILED
+
+
+def test_healthcheck_none_passes_only_on_an_image_that_serves_nothing(tmp_path: Path) -> None:
+    batch = repo_with(tmp_path, 'FROM a\nHEALTHCHECK CMD x\nHEALTHCHECK NONE\nCMD ["predict"]\n')
+    finding = dockerfile_healthcheck(batch)
+    assert (finding.status, finding.why) == (
+        Status.PASSED,
+        "Dockerfile: HEALTHCHECK NONE on purpose: the image exposes no port (a batch job)",
+    )
+    served = repo_with(tmp_path, "FROM a\nEXPOSE 8000 9000/tcp\nHEALTHCHECK NONE\n")
+    finding = dockerfile_healthcheck(served)
+    assert (finding.status, finding.why) == (
+        Status.FAILED, "Dockerfile: HEALTHCHECK NONE on an image that serves port 8000, 9000/tcp"
+    )  # fmt: skip
 
 
 def test_a_dockerfile_in_a_subfolder_counts(tmp_path: Path) -> None:

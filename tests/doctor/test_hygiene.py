@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from scaffold.doctor.hygiene import (
     contributing_present,
     env_not_committed,
@@ -46,7 +48,61 @@ def test_pre_commit_names_what_it_lacks(tmp_path: Path) -> None:
     finding = pre_commit_config(Repo(tmp_path))
     assert finding.status is Status.FAILED
     assert "lacks a formatter" in finding.why
-    assert pre_commit_config(Repo(tmp_path / "none")).why == "no .pre-commit-config.yaml"
+    assert pre_commit_config(Repo(tmp_path / "none")).why == (
+        "no .pre-commit-config.yaml (nor lefthook.yml or .husky/)"
+    )
+
+
+LEFTHOOK = """\
+pre-commit:
+  parallel: true
+  commands:
+    lint:
+      glob: "*.py"
+      run: ruff check {staged_files}
+    format:
+      glob: "*.py"
+      run: ruff format {staged_files}
+"""
+
+
+def test_lefthook_is_recognised_and_its_fix_names_its_file(tmp_path: Path) -> None:
+    write(tmp_path, {"lefthook.yml": LEFTHOOK})
+    finding = pre_commit_config(Repo(tmp_path))
+    assert (finding.status, finding.why) == (
+        Status.PASSED,
+        "lefthook (lefthook.yml) runs ruff format",
+    )
+    write_notebook(tmp_path / "notebooks" / "eda.ipynb", "x = 1")
+    finding = pre_commit_config(Repo(tmp_path))
+    assert (finding.status, finding.why) == (
+        Status.FAILED, "lefthook (lefthook.yml) hooks lack nbstripout"
+    )  # fmt: skip
+    assert finding.fix.startswith("add to lefthook.yml a pre-commit command for each")
+    write(
+        tmp_path, {"lefthook.yml": LEFTHOOK + "    strip:\n      run: nbstripout {staged_files}\n"}
+    )
+    assert pre_commit_config(Repo(tmp_path)).why == (
+        "lefthook (lefthook.yml) runs nbstripout and ruff format"
+    )
+
+
+def test_husky_hooks_are_recognised(tmp_path: Path) -> None:
+    write(tmp_path, {".husky/pre-commit": "npx lint-staged\nblack .\n"})
+    assert pre_commit_config(Repo(tmp_path)).why == "husky (.husky/) runs black"
+
+
+def test_nbstripout_is_needed_only_for_committed_notebooks(tmp_path: Path) -> None:
+    only_black = PRE_COMMIT.split("  - repo: https://github.com/psf")[1]
+    write(
+        tmp_path,
+        {".pre-commit-config.yaml": "repos:\n  - repo: https://github.com/psf" + only_black},
+    )
+    assert pre_commit_config(Repo(tmp_path)).status is Status.PASSED
+    write_notebook(tmp_path / "eda.ipynb", "x = 1")
+    assert pre_commit_config(Repo(tmp_path)).why == ".pre-commit-config.yaml lacks nbstripout"
+    write(tmp_path, {".gitattributes": "*.ipynb filter=nbstripout\n"})
+    assert pre_commit_config(Repo(tmp_path)).status is Status.PASSED
 
 
 def test_notebook_with_outputs_fails_and_is_named(tmp_path: Path) -> None:
@@ -86,7 +142,7 @@ def test_committed_env_fails_with_the_file_named(tmp_path: Path) -> None:
     commit_all(write(tmp_path, {".env": "TOKEN=1\n", ".env.example": "TOKEN=\n"}))
     finding = env_not_committed(Repo(tmp_path))
     assert finding.status is Status.FAILED
-    assert finding.why == ".env committed to git"
+    assert finding.why == "committed to git: .env sets TOKEN"
 
 
 def test_untracked_env_not_ignored_fails_and_ignored_env_passes(tmp_path: Path) -> None:
@@ -107,7 +163,7 @@ def test_env_removed_from_the_index_passes_though_still_on_disk(tmp_path: Path) 
 def test_a_project_inside_a_larger_repository_is_read_through_git(tmp_path: Path) -> None:
     commit_all(write(tmp_path, {"services/churn/.env": "TOKEN=1\n", "README.md": "x\n"}))
     finding = env_not_committed(Repo(tmp_path / "services" / "churn"))
-    assert finding.why == ".env committed to git"
+    assert finding.why == "committed to git: .env sets TOKEN"
 
 
 def test_env_outside_git_fails(tmp_path: Path) -> None:
@@ -137,3 +193,38 @@ def test_committed_conflict_markers_fail(tmp_path: Path) -> None:
 def test_a_separator_line_alone_is_not_a_conflict(tmp_path: Path) -> None:
     write(tmp_path, {"README.md": "Title\n=======\n\ntext\n"})
     assert no_conflict_markers(Repo(tmp_path)).status is Status.PASSED
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("# Copy to .env and fill in\n# DB_PASSWORD=\n", ".env holds no secret-looking values (only comments)"),
+        ("COMPOSE_PROJECT_NAME=churn\n", ".env holds no secret-looking values (only COMPOSE_PROJECT_NAME)"),
+        ("API_KEY=\nDB_PASSWORD=changeme\nTOKEN=${CI_TOKEN}\nDEBUG=1\n",
+         ".env holds no secret-looking values (only API_KEY, DB_PASSWORD, DEBUG, TOKEN)"),
+    ],
+)  # fmt: skip
+def test_a_committed_env_without_secret_values_passes(tmp_path: Path, text: str, why: str) -> None:
+    commit_all(write(tmp_path, {".env": text}))
+    finding = env_not_committed(Repo(tmp_path))
+    assert (finding.status, finding.why) == (Status.PASSED, why)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("DATABASE_URL=postgres://app:s3cr3t@db:5432/app\n", "DATABASE_URL"),
+        ("HF=hf_abcdefghijklmnopqrstuvwxyzABCDEFGHIJ\n", "HF"),
+        ("export AWS_SECRET_ACCESS_KEY='wJalrXUtnFEMIK7MDENGbPxRfiCYzzzzzzzzzzzz'\n", "AWS_SECRET_ACCESS_KEY"),
+    ],
+)  # fmt: skip
+def test_secret_looking_values_are_the_evidence(tmp_path: Path, text: str, key: str) -> None:
+    commit_all(write(tmp_path, {".env": "COMPOSE_PROJECT_NAME=x\n" + text}))
+    finding = env_not_committed(Repo(tmp_path))
+    assert (finding.status, finding.why) == (Status.FAILED, f"committed to git: .env sets {key}")
+
+
+def test_an_env_inside_a_template_folder_is_not_the_repositorys(tmp_path: Path) -> None:
+    files = {"{{ cookiecutter.repo_name }}/.env": "SECRET_KEY={{ cookiecutter.secret }}x\n"}
+    commit_all(write(tmp_path, files))
+    assert env_not_committed(Repo(tmp_path)).why == "no .env file in version control"

@@ -61,7 +61,8 @@ def test_no_pyproject_says_so_for_dependencies(tmp_path: Path) -> None:
     assert dependencies_declared(Repo(tmp_path)).why == "no pyproject.toml to declare them in"
     write(tmp_path, {"pyproject.toml": "[project]\nname = 'x'\n"})
     assert (
-        dependencies_declared(Repo(tmp_path)).why == "pyproject.toml has no [project].dependencies"
+        dependencies_declared(Repo(tmp_path)).why
+        == "pyproject.toml [project] declares no dependencies"
     )
 
 
@@ -96,3 +97,84 @@ def test_unbounded_dependencies_without_lock_file_fail_and_are_named(tmp_path: P
 def test_lockable_skips_without_dependencies(tmp_path: Path) -> None:
     write(tmp_path, {"pyproject.toml": "[project]\nname='x'\ndependencies=[]\n"})
     assert dependencies_lockable(Repo(tmp_path)).status is Status.SKIPPED
+
+
+SETUP_PY = """\
+from setuptools import find_packages, setup
+
+REQUIRES = ["numpy>=1.24", "torch"]
+
+setup(name="research", packages=find_packages(), install_requires=REQUIRES)
+"""
+
+
+def test_a_setup_py_package_is_recognised(tmp_path: Path) -> None:
+    write(tmp_path, {"setup.py": SETUP_PY, "research/__init__.py": "", "research/model.py": ""})
+    write(tmp_path, {"examples/requirements.txt": "matplotlib\n"})
+    write_notebook(tmp_path / "notebooks" / "demo.ipynb", "import research")
+    repo = Repo(tmp_path)
+    assert package_layout(repo).why == "package research, declared in setup.py"
+    assert dependencies_declared(repo).why == "setup.py declares 2 package(s)"
+    assert dependencies_lockable(repo).why == "no lock file and 1 unbounded dependencies: torch"
+
+
+def test_setup_py_reading_requirements_at_build_time_declares_them(tmp_path: Path) -> None:
+    setup = "from setuptools import setup\n\nsetup(name='r', install_requires=open('requirements.txt').read().split())\n"
+    write(tmp_path, {"setup.py": setup, "requirements.txt": "numpy\n", "r/__init__.py": ""})
+    assert dependencies_declared(Repo(tmp_path)).why == "setup.py reads them at build time"
+
+
+def test_a_setup_cfg_package_is_recognised(tmp_path: Path) -> None:
+    cfg = "[metadata]\nname = tool\n\n[options]\ninstall_requires =\n    requests>=2\n    click\n"
+    write(
+        tmp_path,
+        {"setup.cfg": cfg, "pyproject.toml": "[build-system]\nrequires = ['setuptools']\n"},
+    )
+    write(tmp_path, {"src/tool/__init__.py": ""})
+    repo = Repo(tmp_path)
+    assert package_layout(repo).why == "package src/tool, declared in setup.cfg"
+    assert dependencies_declared(repo).why == "setup.cfg declares 2 package(s)"
+
+
+def test_a_poetry_package_is_recognised(tmp_path: Path) -> None:
+    pyproject = (
+        '[tool.poetry]\nname = "app"\nversion = "1"\n\n[tool.poetry.dependencies]\n'
+        'python = "^3.10"\npandas = "^2.2"\nrich = "*"\n'
+    )
+    write(tmp_path, {"pyproject.toml": pyproject, "app/__init__.py": ""})
+    repo = Repo(tmp_path)
+    assert package_layout(repo).why == "package app, declared in pyproject.toml [tool.poetry]"
+    assert dependencies_declared(repo).why == "pyproject.toml [tool.poetry] declares 2 package(s)"
+    assert dependencies_lockable(repo).why == "no lock file and 1 unbounded dependencies: rich"
+
+
+def test_an_examples_requirements_file_is_not_the_projects_declaration(tmp_path: Path) -> None:
+    write(tmp_path, {"train.py": "import torch\n", "examples/requirements.txt": "torch\n"})
+    repo = Repo(tmp_path)
+    assert dependencies_declared(repo).why == "no pyproject.toml to declare them in"
+    assert package_layout(repo).why == (
+        "no pyproject.toml, so nothing is installable or importable; "
+        "the code lives in 1 top-level script(s)"
+    )
+
+
+def test_a_monorepo_of_projects_passes_and_says_so(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "libs/core/pyproject.toml": GOOD_PYPROJECT, "libs/core/src/core/__init__.py": "",
+        "services/api/pyproject.toml": GOOD_PYPROJECT, "services/api/api/__init__.py": "",
+    })  # fmt: skip
+    repo = Repo(tmp_path)
+    assert package_layout(repo).why == (
+        "a monorepo of 2 projects (libs/core, services/api); audit each with doctor"
+    )
+    assert dependencies_declared(repo).status is Status.PASSED
+
+
+def test_a_fully_pinned_requirements_file_is_a_lock(tmp_path: Path) -> None:
+    pinned = "numpy==1.26.4 \\\n    --hash=sha256:abc\nrequests[socks]==2.31.0 ; python_version >= '3.8'\n"
+    write(tmp_path, {"setup.py": SETUP_PY, "requirements.txt": pinned})
+    assert dependencies_lockable(Repo(tmp_path)).why == (
+        "requirements.txt pins every package (==), as pip-compile writes it"
+    )
+    write(tmp_path, {"requirements.txt": "numpy==1.26.4\nrequests>=2\n"})
+    assert dependencies_lockable(Repo(tmp_path)).status is Status.FAILED

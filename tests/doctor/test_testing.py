@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from scaffold.doctor.model import Status
 from scaffold.doctor.repo import Repo
 from scaffold.doctor.testing import collected_tests
@@ -53,13 +55,19 @@ def test_without_a_project_environment_a_broken_test_file_fails(tmp_path: Path) 
     assert finding.why == "tests/test_a.py does not parse"
 
 
-def test_the_projects_pytest_collects_the_tests(tmp_path: Path) -> None:
-    repo = clean_repo(tmp_path)
+def test_the_projects_pytest_collects_the_tests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    repo = clean_repo(tmp_path / "repo")
     write(repo, {"tests/test_more.py": "def test_one():\n    pass\n\ndef test_two():\n    pass\n"})
     give_project_pytest(repo)
     finding = collected_tests(Repo(repo))
     assert finding.why == "the project's pytest collects 3 tests"
     assert not (repo / ".pytest_cache").exists()
+    assert not list(repo.rglob("__pycache__")), "bytecode written into the audited repository"
+    cached = list((tmp_path / "cache" / "scaffold" / "pycache").rglob("test_more*.pyc"))
+    assert cached, "the project's compiled imports are kept in scaffold's cache"
 
 
 def test_collection_errors_fail(tmp_path: Path) -> None:
