@@ -118,6 +118,8 @@ def _render(result: ExtractResult, json_output: bool) -> None:
         console.print(f"[bold green]Extracted[/] {moved} into {result.import_name}", soft_wrap=True)
     for use in result.global_uses:
         what = "keyword-only parameter" if use.action == "parameter" else "module constant"
+        if use.parameter:
+            what = f"keyword-only parameter `{use.parameter}` (it binds `{use.name}` itself)"
         console.print(
             f"  {use.owner} reads notebook global `{use.name}` ({use.where}): now a {what}"
         )

@@ -50,6 +50,7 @@ class GlobalUse:
     name: str
     where: str
     action: Literal["parameter", "constant", "import"]
+    parameter: str | None = None  # the parameter carrying it, when not named like it
 
 
 @dataclass
@@ -61,6 +62,9 @@ class Analysis:
     parameters: dict[str, list[str]]  # function -> keyword-only parameters added
     stays: dict[str, str]  # candidate name -> why it stays in the notebook
     global_uses: list[GlobalUse] = field(default_factory=list)
+    # function -> {notebook global: the parameter that carries it} (``df`` -> ``df_`` when
+    # the function binds ``df`` itself)
+    arguments: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def moved_names(self) -> list[str]:
         names = [name for item in self.constants for name in item.names]
@@ -73,11 +77,22 @@ def parse_cells(notebook: Notebook) -> list[Item]:
         try:
             masked = mask_cell(cell.source)
             tree = ast.parse(masked.python)
+            # What the parser accepts but Python refuses to run: ``await`` in a plain
+            # ``def``, a duplicate parameter, ``return`` outside a function.
+            compile(tree, f"<cell {cell.number}>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
         except (CellSyntaxError, SyntaxError) as exc:
             line = getattr(exc, "line", None) or getattr(exc, "lineno", 1)
+            if not isinstance(line, int):
+                line = getattr(exc, "lineno", 1)
+            message = getattr(exc, "msg", None) or str(exc)
             raise ScaffoldError(
                 f"{notebook.path}: cell {cell.number} ({cell.first_line!r}) has a syntax "
-                f"error at line {line}: {exc}"
+                f"error at line {line}: {message}"
+            ) from None
+        except (RecursionError, MemoryError):
+            raise ScaffoldError(
+                f"{notebook.path}: cell {cell.number} ({cell.first_line!r}) is nested too "
+                "deeply for Python to read"
             ) from None
         lines = masked.python.split("\n")
         for node in tree.body:
@@ -237,3 +252,44 @@ def _mutable_method(name: str) -> bool:
         "append", "extend", "insert", "pop", "remove", "clear", "update", "add",
         "discard", "setdefault", "popitem", "sort", "reverse", "__setitem__",
     }  # fmt: skip
+
+
+def bound_anywhere(node: ast.AST) -> set[str]:
+    """Every name bound inside ``node``, in any of its scopes: parameters, assignments, loop
+    and comprehension targets, imports, ``except ... as``, nested definitions."""
+    names: set[str] = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store | ast.Del):
+            names.add(sub.id)
+        elif isinstance(sub, ast.arg):
+            names.add(sub.arg)
+        elif isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if sub is not node:
+                names.add(sub.name)
+        elif isinstance(sub, ast.Import | ast.ImportFrom):
+            names.update(bound_names(sub))
+        elif isinstance(sub, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and sub.name:
+            names.add(sub.name)
+        elif isinstance(sub, ast.Global | ast.Nonlocal):
+            names.update(sub.names)
+    return names
+
+
+def scoped_calls(
+    node: ast.AST, outer: frozenset[str] = frozenset()
+) -> list[tuple[ast.Call, frozenset[str]]]:
+    """Every call under ``node`` with the names bound by the function, lambda and
+    comprehension scopes around it (a name there is not the notebook's global)."""
+    found: list[tuple[ast.Call, frozenset[str]]] = []
+    for child in ast.iter_child_nodes(node):
+        bound = outer
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            bound = outer | bound_anywhere(child)
+        elif isinstance(child, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+            bound = outer | {
+                name for gen in child.generators for name in bound_anywhere(gen.target)
+            }
+        if isinstance(child, ast.Call):
+            found.append((child, outer))
+        found += scoped_calls(child, bound)
+    return found

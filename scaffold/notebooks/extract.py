@@ -194,16 +194,12 @@ def _test_change(
 
 
 def _notebook_change(notebook: Any, analysis: Analysis, import_name: str) -> FileChange | None:
-    import nbformat
-
     from scaffold.notebooks.nbrewrite import rewrite
+    from scaffold.notebooks.nbtext import splice
 
-    node = rewrite(notebook, analysis, import_name)
+    sources = rewrite(notebook, analysis, import_name)
     old = notebook.path.read_text(encoding="utf-8")
-    if node is None:
-        return FileChange(notebook.path, old, old)
-    new: str = nbformat.writes(node, version=node.nbformat)  # type: ignore[no-untyped-call]
-    return FileChange(notebook.path, old, new if new.endswith("\n") else new + "\n")
+    return FileChange(notebook.path, old, old if sources is None else splice(old, sources))
 
 
 def write_changes(changes: list[FileChange]) -> None:
