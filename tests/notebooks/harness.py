@@ -30,23 +30,23 @@ def _clean(text: str) -> str:
     return _TIMING.sub("", text)
 
 
-def kernel_outputs(notebook: Path, cwd: Path) -> Outputs:
-    """Execute ``notebook`` in a fresh ipykernel with ``cwd`` as working directory and the
-    project's ``src`` importable."""
+def kernel_outputs(notebook: Path, project: Path) -> Outputs:
+    """Execute ``notebook`` in a fresh ipykernel, in the notebook's folder as Jupyter does,
+    with the project's ``src`` importable."""
     import os
 
     from nbclient import NotebookClient
 
     node = nbformat.read(notebook, as_version=4)
     env_path = os.environ.get("PYTHONPATH", "")
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(cwd / "src"), env_path]))
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(project / "src"), env_path]))
     try:
         client = NotebookClient(
             node,
             timeout=60,
             kernel_name="python3",
             allow_errors=True,
-            resources={"metadata": {"path": str(cwd)}},
+            resources={"metadata": {"path": str(notebook.parent)}},
         )
         client.execute()
     finally:
@@ -89,30 +89,42 @@ class _Shell:
     def get(cls) -> Any:
         if cls.instance is None:
             from IPython.core.interactiveshell import InteractiveShell
+            from traitlets.config import Config
 
-            shell = InteractiveShell.instance()
+            config = Config()
+            config.HistoryManager.enabled = False  # no sqlite write per cell
+            shell = InteractiveShell.instance(config=config)
             shell.displayhook.write_output_prompt = lambda: None
-            shell._showtraceback = lambda etype, evalue, stb: None
+            # The error itself is kept on the result; formatting tracebacks is 90% of the
+            # time otherwise.
+            shell.showtraceback = lambda *args, **kwargs: None
+            shell.showsyntaxerror = lambda *args, **kwargs: None
+            shell._format_exception_for_storage = lambda *args, **kwargs: {}
             cls.instance = shell
         return cls.instance
 
 
-def shell_outputs(notebook: Path, cwd: Path, package: str = "demo") -> Outputs:
-    """Execute ``notebook`` cell by cell in this process, the way the kernel does."""
+def shell_outputs(notebook: Path, project: Path, package: str = "demo") -> Outputs:
+    """Execute ``notebook`` cell by cell in this process, the way the kernel does (in the
+    notebook's folder, the project's ``src`` importable)."""
     import os
 
     from IPython.utils.capture import capture_output
 
     shell = _Shell.get()
-    shell.reset(new_session=True)
+    # A fresh namespace as a new kernel has (``reset`` would also run a full gc each time).
+    shell.user_ns.clear()
+    shell.user_ns_hidden.clear()
+    shell.init_user_ns()
+    shell.execution_count = 1
     for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
         del sys.modules[name]
     importlib.invalidate_caches()
     node = nbformat.read(notebook, as_version=4)
     found: Outputs = {}
     before = Path.cwd()
-    sys.path.insert(0, str(cwd / "src"))
-    os.chdir(cwd)
+    sys.path.insert(0, str(project / "src"))
+    os.chdir(notebook.parent)
     try:
         for cell in node.cells:
             if cell.cell_type != "code":
@@ -122,7 +134,7 @@ def shell_outputs(notebook: Path, cwd: Path, package: str = "demo") -> Outputs:
             found[cell.id] = _shell_cell(captured, result)
     finally:
         os.chdir(before)
-        sys.path.remove(str(cwd / "src"))
+        sys.path.remove(str(project / "src"))
     return found
 
 
