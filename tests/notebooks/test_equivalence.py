@@ -48,7 +48,7 @@ def test_a_local_named_like_the_propagated_global_gets_a_fresh_parameter(project
 def test_a_parameter_named_like_the_callees_global_is_not_passed_on(project: Path) -> None:
     report = "def report(df, col):\n    return f'{col}: {total(col)}'"
     # report's own df is not what total reads: head-like input proves the difference.
-    out, diff = extract_and_compare(project, [DF, TOTAL, report, "print(report({'a': [1]}, 'a'))"])
+    _, diff = extract_and_compare(project, [DF, TOTAL, report, "print(report({'a': [1]}, 'a'))"])
     assert diff == []
     assert "def report(df, col, *, df_):" in module(project)
     assert "print(report({'a': [1]}, 'a', df_=df))" in (
@@ -81,7 +81,7 @@ def test_only_documented_export_markers_count(project: Path) -> None:
         "def g():\n    return LIMIT",
         "print(g())",
     ]
-    out, diff = extract_and_compare(project, cells)
+    _, diff = extract_and_compare(project, cells)
     assert diff == []
     assert "LIMIT = 2" in module(project)
     assert "open(" not in module(project) and "n = 3" not in module(project)
