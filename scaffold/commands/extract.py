@@ -43,12 +43,14 @@ def extract(
     """Move functions, classes and imports from a notebook into the package, with tests."""
     from scaffold.errors import ScaffoldError
     from scaffold.notebooks import differences, plan_extraction, write_changes
+    from scaffold.notebooks.extract import project_root
 
     if not notebook.exists():
         raise ScaffoldError(f"{notebook} does not exist")
     if notebook.suffix != ".ipynb" or not notebook.is_file():
         raise ScaffoldError(f"{notebook} is not a notebook file (.ipynb)")
-    result = plan_extraction(notebook, module, rewrite=rewrite_notebook)
+    root = project_root(notebook, Path.cwd())
+    result = plan_extraction(notebook, module, rewrite=rewrite_notebook, root=root)
     if check:
         problems = differences(result)
         _render_check(result, problems, json_output)
@@ -69,6 +71,7 @@ def result_data(result: ExtractResult) -> dict[str, object]:
         "globals": [vars(use) for use in result.global_uses],
         "tests": [{"name": t.name, "runs": t.runs} for t in result.tests],
         "written": [str(change.path) for change in result.changes],
+        "warnings": result.notes,
     }
 
 
@@ -130,5 +133,7 @@ def _render(result: ExtractResult, json_output: bool) -> None:
     for test in result.tests:
         state = "calls the notebook's example" if test.runs else "skipped until written"
         console.print(f"  added {test.name} ({state})")
+    for note in result.notes:
+        console.print(f"  [yellow]warning[/] {escape(note)}", soft_wrap=True)
     for change in result.changes:
         console.print(f"  [dim]wrote {change.path}[/]")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,23 +62,32 @@ class ExtractResult:
 
 
 def plan_extraction(
-    notebook_path: Path, module: str | None = None, rewrite: bool = False, formatting: bool = True
+    notebook_path: Path,
+    module: str | None = None,
+    rewrite: bool = False,
+    formatting: bool = True,
+    root: Path | None = None,
 ) -> ExtractResult:
-    """Everything ``scaffold extract`` would write, computed in memory."""
+    """Everything ``scaffold extract`` would write, computed in memory. ``root``: the
+    project receiving the code (default: the one above the notebook)."""
+    from scaffold.notebooks.deps import import_warnings
     from scaffold.notebooks.reading import read_notebook
     from scaffold.notebooks.resolve import analyse
 
     notebook = read_notebook(notebook_path)
-    root = find_root(notebook_path.resolve().parent)
+    root = root or find_root(notebook_path.resolve().parent)
     package, module_name = _target(root, notebook_path, module)
-    analysis = analyse(notebook)
+    try:
+        analysis = analyse(notebook)
+    except RecursionError:
+        raise ScaffoldError(f"{notebook_path} holds code nested too deeply to analyse") from None
     module_path = root / "src" / package.replace(".", "/") / f"{module_name}.py"
     import_name = f"{package}.{module_name}"
     rel = relative(notebook_path, root)
     module_change = _module_change(analysis, module_path, import_name, root, rel, formatting)
     test_path = root / "tests" / f"test_{module_name}.py"
     old_tests = _read(test_path)
-    tests = skeletons(analysis, rel, test_names(old_tests))
+    tests = skeletons(analysis, rel, test_names(old_tests), root)
     test_change = _test_change(
         test_path, old_tests, tests, package, module_name, rel, root, formatting
     )
@@ -98,7 +108,32 @@ def plan_extraction(
     )
     if rewrite:
         result.notebook_change = _notebook_change(notebook, analysis, import_name)
+    if module_change is not None:
+        packages = {package.split(".")[0], *_src_packages(root)}
+        result.notes = import_warnings(analysis, notebook_path, root, packages)
     return result
+
+
+def _src_packages(root: Path) -> set[str]:
+    src = root / "src"
+    return {p.name for p in src.iterdir() if p.is_dir()} if src.is_dir() else set()
+
+
+def project_root(notebook: Path, start: Path) -> Path:
+    """The project of the working directory ``start``: the notebook must be inside it."""
+    try:
+        root = find_root(start)
+    except ScaffoldError:
+        raise ScaffoldError(
+            f"no pyproject.toml in {start} or above: run scaffold extract from the project "
+            "that should receive the code (the working directory decides, not the notebook)"
+        ) from None
+    if not notebook.resolve().is_relative_to(root.resolve()):
+        raise ScaffoldError(
+            f"{notebook} is outside the project {root} (found from the working directory "
+            f"{start}): run scaffold extract from the notebook's project"
+        )
+    return root
 
 
 def _target(root: Path, notebook_path: Path, module: str | None) -> tuple[str, str]:
@@ -156,6 +191,8 @@ def _module_change(
             f"{relative(path, root)} exists and was not written by scaffold extract; "
             "choose another name with --module"
         )
+    if old is not None:
+        _check_owners(analysis, old, root, rel, relative(path, root))
     found = snippets(analysis, import_name)
     if not found or not analysis.moved + analysis.constants:
         return None if old is None else FileChange(path, old, old)
@@ -165,6 +202,32 @@ def _module_change(
     if formatting:
         text = format_python(text, path, root, first_party=path_package(root))
     return FileChange(path, old, text)
+
+
+_DEFINITION = re.compile(r"^(?:async\s+def|def|class)\s+(\w+)", re.MULTILINE)
+
+
+def _check_owners(analysis: Analysis, old: str, root: Path, rel: str, module: str) -> None:
+    """Refuse to replace a definition of the module that another recorded notebook defines:
+    two notebooks sharing a module must not overwrite each other's code."""
+    from scaffold.notebooks.reading import read_notebook
+
+    moving = {name for item in analysis.moved for name in item.names}
+    held = moving & set(_definitions(old))
+    for other in recorded_notebooks(old):
+        if other == rel or not held or not (root / other).is_file():
+            continue
+        try:
+            cells = read_notebook(root / other).cells
+        except ScaffoldError:
+            continue
+        theirs = {m for cell in cells for m in _DEFINITION.findall(cell.source)}
+        for name in sorted(held & theirs):
+            suggestion = re.sub(r"\W+", "_", Path(rel).stem.lower()).strip("_")
+            raise ScaffoldError(
+                f"{module} already holds `{name}` from {other}, and {rel} defines its own "
+                f"`{name}`: extract it into its own module, e.g. --module {suggestion}"
+            )
 
 
 def _test_change(

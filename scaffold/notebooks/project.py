@@ -54,9 +54,12 @@ def module_name_for(notebook: Path) -> str:
     """``01-ab-cleaning.ipynb`` -> ``cleaning``: drop the ordering number and the author's
     initials of the ``<number>-<initials>-<description>`` convention, keep the description."""
     parts = [p for p in re.split(r"[-\s]+", notebook.stem.lower()) if p]
+    numbered = False
     while len(parts) > 1 and _ORDERING.match(parts[0]):
         parts.pop(0)
-    if len(parts) > 1 and _INITIALS.match(parts[0]) and parts[0] != parts[-1]:
+        numbered = True
+    # Initials only after an ordering number: ``cnn-mnist`` is a description.
+    if numbered and len(parts) > 1 and _INITIALS.match(parts[0]) and parts[0] != parts[-1]:
         parts.pop(0)
     name = re.sub(r"\W+", "_", "_".join(parts)).strip("_") or "notebook"
     name = re.sub(r"^\d+[_.]*", "", name) or f"nb_{name}"

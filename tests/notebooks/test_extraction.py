@@ -458,6 +458,10 @@ def test_rewrite_keeps_other_cells_and_jupyter_formatting(project: Path) -> None
         ("Feature Engineering", "feature_engineering"),
         ("class", "class_"),
         ("01", "nb_01"),
+        ("cnn-mnist", "cnn_mnist"),
+        ("rnn-mnist", "rnn_mnist"),
+        ("03-cnn-mnist", "mnist"),
+        ("03-model-mnist", "model_mnist"),
     ],
 )
 def test_module_name_comes_from_the_notebook_name(stem: str, module: str) -> None:
