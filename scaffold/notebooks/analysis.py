@@ -280,7 +280,14 @@ def scoped_calls(
 ) -> list[tuple[ast.Call, frozenset[str]]]:
     """Every call under ``node`` with the names bound by the function, lambda and
     comprehension scopes around it (a name there is not the notebook's global)."""
-    found: list[tuple[ast.Call, frozenset[str]]] = []
+    return [(n, bound) for n, bound in scoped_nodes(node, outer) if isinstance(n, ast.Call)]
+
+
+def scoped_nodes(
+    node: ast.AST, outer: frozenset[str] = frozenset()
+) -> list[tuple[ast.AST, frozenset[str]]]:
+    """Every node under ``node`` with the names bound by the scopes around it."""
+    found: list[tuple[ast.AST, frozenset[str]]] = []
     for child in ast.iter_child_nodes(node):
         bound = outer
         if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
@@ -289,7 +296,21 @@ def scoped_calls(
             bound = outer | {
                 name for gen in child.generators for name in bound_anywhere(gen.target)
             }
-        if isinstance(child, ast.Call):
-            found.append((child, outer))
-        found += scoped_calls(child, bound)
+        found.append((child, outer))
+        found += scoped_nodes(child, bound)
     return found
+
+
+def callback_sites(node: ast.AST) -> list[tuple[ast.Name, frozenset[str]]]:
+    """Names passed as an argument (``map(f, xs)``, ``df.apply(f)``, ``key=f``), with the
+    local names around them."""
+    arguments: set[int] = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call):
+            arguments.update(id(a) for a in sub.args if isinstance(a, ast.Name))
+            arguments.update(id(k.value) for k in sub.keywords if isinstance(k.value, ast.Name))
+    return [
+        (n, bound)
+        for n, bound in scoped_nodes(node)
+        if isinstance(n, ast.Name) and id(n) in arguments and isinstance(n.ctx, ast.Load)
+    ]

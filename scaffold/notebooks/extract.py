@@ -23,7 +23,7 @@ from scaffold.notebooks.project import (
     relative,
 )
 from scaffold.notebooks.testgen import TestSkeleton, merge_tests, skeletons, test_names
-from scaffold.notebooks.tools import format_python
+from scaffold.notebooks.tools import Job, format_jobs
 
 
 @dataclass
@@ -67,9 +67,11 @@ def plan_extraction(
     rewrite: bool = False,
     formatting: bool = True,
     root: Path | None = None,
+    pending: dict[Path, str] | None = None,
 ) -> ExtractResult:
     """Everything ``scaffold extract`` would write, computed in memory. ``root``: the
-    project receiving the code (default: the one above the notebook)."""
+    project receiving the code (default: the one above the notebook); ``pending``: files
+    planned but not written yet (earlier notebooks of a folder), read instead of the disk."""
     from scaffold.notebooks.deps import import_warnings
     from scaffold.notebooks.reading import read_notebook
     from scaffold.notebooks.resolve import analyse
@@ -84,12 +86,14 @@ def plan_extraction(
     module_path = root / "src" / package.replace(".", "/") / f"{module_name}.py"
     import_name = f"{package}.{module_name}"
     rel = relative(notebook_path, root)
-    module_change = _module_change(analysis, module_path, import_name, root, rel, formatting)
+    pending = {} if pending is None else pending
+    module_change = _module_change(analysis, module_path, import_name, root, rel, pending)
     test_path = root / "tests" / f"test_{module_name}.py"
     old_tests = _read(test_path)
-    tests = skeletons(analysis, rel, test_names(old_tests), root)
+    current_tests = pending.get(test_path, old_tests)
+    tests = skeletons(analysis, rel, test_names(current_tests), root)
     test_change = _test_change(
-        test_path, old_tests, tests, package, module_name, rel, root, formatting
+        test_path, old_tests, current_tests, tests, package, module_name, rel
     )
     result = ExtractResult(
         notebook=notebook_path,
@@ -111,7 +115,74 @@ def plan_extraction(
     if module_change is not None:
         packages = {package.split(".")[0], *_src_packages(root)}
         result.notes = import_warnings(analysis, notebook_path, root, packages)
+    if formatting:
+        format_results([result], root)
     return result
+
+
+def plan_folder(
+    notebooks: list[Path], root: Path, module: str | None, rewrite: bool, shared: bool
+) -> list[tuple[Path, ExtractResult | str]]:
+    """Every notebook planned in one process, formatted in one batch; a notebook that cannot
+    be extracted gets its error message. ``shared``: a later notebook sees the files earlier
+    ones would write (writing); otherwise each is planned against the disk alone, as one call
+    each would (``--check``)."""
+    pending: dict[Path, str] = {}
+    planned: list[tuple[Path, ExtractResult | str]] = []
+    for notebook in notebooks:
+        try:
+            result = plan_extraction(
+                notebook, module, rewrite, formatting=False, root=root, pending=dict(pending)
+            )
+        except ScaffoldError as exc:
+            planned.append((notebook, str(exc)))
+            continue
+        planned.append((notebook, result))
+        for change in (result.module, result.test_file):
+            if shared and change is not None:
+                pending[change.path] = change.new
+    format_results([r for _, r in planned if not isinstance(r, str)], root, shared)
+    return planned
+
+
+def format_results(results: list[ExtractResult], root: Path, shared: bool = True) -> None:
+    """The project's fixer and formatter over every module and test file planned, in one
+    batch; what the fixer leaves in a module is reported by rule. ``shared``: a file planned
+    by several notebooks holds all their code in its last plan, which every one reports;
+    otherwise each plan is formatted on its own."""
+    jobs: dict[int, Job] = {}
+    last: dict[Path, int] = {}
+    for result in results:
+        for change, fix in ((result.module, True), (result.test_file, False)):
+            if change is not None and change.changed:
+                jobs[id(change)] = Job(relative(change.path, root), change.new, fix)
+                last[change.path] = id(change)
+    if shared:
+        jobs = {key: job for key, job in jobs.items() if key in last.values()}
+    batches: list[list[Job]] = [[]]
+    for job in jobs.values():  # one file per path in a batch: same-path plans go in the next
+        batch = next((b for b in batches if all(j.path != job.path for j in b)), None)
+        if batch is None:
+            batches.append(batch := [])
+        batch.append(job)
+    for batch in batches:
+        format_jobs(batch, root, first_party=path_package(root))
+    for result in results:
+        for change in (result.module, result.test_file):
+            if change is None:
+                continue
+            key = id(change) if id(change) in jobs else last.get(change.path)
+            if key in jobs:
+                change.new = jobs[key].text
+        module = result.module
+        key = (
+            None
+            if module is None
+            else (id(module) if id(module) in jobs else last.get(module.path))
+        )
+        if module is not None and key in jobs:
+            where = relative(module.path, root)
+            result.notes += [f"{where}: {line}" for line in jobs[key].remaining]
 
 
 def _src_packages(root: Path) -> set[str]:
@@ -182,25 +253,29 @@ def _read(path: Path) -> str | None:
 
 
 def _module_change(
-    analysis: Analysis, path: Path, import_name: str, root: Path, rel: str, formatting: bool
+    analysis: Analysis,
+    path: Path,
+    import_name: str,
+    root: Path,
+    rel: str,
+    pending: dict[Path, str],
 ) -> FileChange | None:
     old = _read(path)
+    current = pending.get(path, old)
     header = header_line(Path(root / rel), root)
-    if old is not None and not recorded_notebooks(old):
+    if current is not None and not recorded_notebooks(current):
         raise ScaffoldError(
             f"{relative(path, root)} exists and was not written by scaffold extract; "
             "choose another name with --module"
         )
-    if old is not None:
-        _check_owners(analysis, old, root, rel, relative(path, root))
+    if current is not None:
+        _check_owners(analysis, current, root, rel, relative(path, root))
     found = snippets(analysis, import_name)
     if not found or not analysis.moved + analysis.constants:
-        return None if old is None else FileChange(path, old, old)
-    base = old or f'{header}\n"""Code extracted from {rel} by scaffold extract."""\n'
+        return None if current is None else FileChange(path, old, current)
+    base = current or f'{header}\n"""Code extracted from {rel} by scaffold extract."""\n'
     text = prune_imports(merge(base, header, found))
     check_importable(text, relative(path, root))
-    if formatting:
-        text = format_python(text, path, root, first_party=path_package(root))
     return FileChange(path, old, text)
 
 
@@ -233,26 +308,15 @@ def _check_owners(analysis: Analysis, old: str, root: Path, rel: str, module: st
 def _test_change(
     path: Path,
     old: str | None,
+    current: str | None,
     tests: list[TestSkeleton],
     package: str,
     module: str,
     rel: str,
-    root: Path,
-    formatting: bool,
 ) -> FileChange | None:
     if not tests:
-        return None
-    if old is None:
-        text = merge_tests(None, tests, package, module, rel)
-        return FileChange(
-            path,
-            None,
-            format_python(text, path, root, first_party=path_package(root)) if formatting else text,
-        )
-    bodies = "\n\n".join(test.text for test in tests)
-    if formatting:
-        bodies = format_python(bodies, path, root, sort_imports=False)
-    text = merge_tests(old, tests, package, module, rel, bodies)
+        return None if current is None or current == old else FileChange(path, old, current)
+    text = merge_tests(current, tests, package, module, rel)
     return FileChange(path, old, text.rstrip() + "\n")
 
 

@@ -10,8 +10,8 @@ import ast
 import copy
 import re
 
-from scaffold.notebooks.analysis import Analysis, Item
-from scaffold.notebooks.edits import Edit, apply, pass_keywords, statement_span
+from scaffold.notebooks.analysis import Analysis, Item, callback_sites
+from scaffold.notebooks.edits import Edit, apply, char_col, pass_keywords, statement_span
 from scaffold.notebooks.reading import Notebook, is_export_marker
 
 
@@ -46,6 +46,7 @@ def rewrite(
     for item in remaining:
         _prune_import(edits, item, moved_imports - used)
         _pass_new_parameters(edits, item, analysis.arguments)
+        _wrap_callbacks(edits, item, analysis.arguments)
     return _apply(notebook, edits)
 
 
@@ -175,6 +176,26 @@ def _pass_new_parameters(
         edit = pass_keywords(node, lines, pairs)
         if edit is not None:
             edits.setdefault(item.cell.number, []).append(_shift(edit, kept.get(node.lineno, 0)))
+
+
+def _wrap_callbacks(
+    edits: dict[int, list[Edit]], item: Item, arguments: dict[str, dict[str, str]]
+) -> None:
+    """``map(f, xs)`` -> ``map(lambda *a, **k: f(*a, **k, df=df), xs)``: the function is
+    passed the notebook's globals when it is called, as it read them before."""
+    lines = item.masked.python.split("\n")
+    kept = item.masked.kept_statements
+    for node, _ in callback_sites(item.node):
+        if node.id not in arguments:
+            continue
+        if node.lineno in item.masked.masked_lines and node.lineno not in kept:
+            continue
+        passed = ", ".join(f"{param}={name}" for name, param in arguments[node.id].items())
+        text = f"(lambda *args, **kwargs: {node.id}(*args, **kwargs, {passed}))"
+        start = (node.lineno, char_col(lines, node.lineno, node.col_offset))
+        end = (node.lineno, char_col(lines, node.lineno, node.end_col_offset or 0))
+        edit = Edit(start, end, text)
+        edits.setdefault(item.cell.number, []).append(_shift(edit, kept.get(node.lineno, 0)))
 
 
 def _shift(edit: Edit, columns: int) -> Edit:

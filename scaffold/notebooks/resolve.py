@@ -14,6 +14,7 @@ from scaffold.notebooks.analysis import (
     Item,
     References,
     bound_anywhere,
+    callback_sites,
     first_use,
     mutated_names,
     parse_cells,
@@ -217,8 +218,8 @@ def _check_parameters(context: _Context, item: Item) -> str | None:
     name = item.names[0]
     node = item.node
     assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-    if name in context.value_used:
-        return "reads notebook variables and is used other than by a direct call"
+    if name in context.value_used and (reason := _callback_reason(context, item)):
+        return reason
     if node.args.posonlyargs:
         return "reads notebook variables and has positional-only parameters"
     return (
@@ -226,6 +227,35 @@ def _check_parameters(context: _Context, item: Item) -> str | None:
         or _shadowed_call(context, item)
         or _hidden_use(context, name, sorted(context.params[id(item)]))
     )
+
+
+def _callback_reason(context: _Context, item: Item) -> str | None:
+    """None when every use of the function as a value is an argument in notebook code that
+    stays, where ``--rewrite-notebook`` can pass the globals through a lambda."""
+    name, needed = item.names[0], context.params[id(item)]
+    sites = 0
+    for other in context.items:
+        for node, local in callback_sites(other.node):
+            if node.id != name:
+                continue
+            sites += 1
+            if context.moving(other) or needed & local:
+                return "reads notebook variables and is used other than by a direct call"
+    uses = sum(
+        1
+        for other in context.items
+        for sub in ast.walk(other.node)
+        if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, ast.Load)
+    )
+    calls = sum(
+        1
+        for other in context.items
+        for sub in ast.walk(other.node)
+        if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id == name
+    )
+    if sites + calls != uses:
+        return "reads notebook variables and is used other than by a direct call"
+    return None
 
 
 def _shadow_reason(context: _Context, item: Item) -> str | None:
