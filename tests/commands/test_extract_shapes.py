@@ -277,3 +277,129 @@ def test_rewrite_changes_only_the_edited_cells_bytes(project: Path) -> None:
     )
     assert len(after) == len(before) - len(removed_cell)
     assert json.loads(path.read_text())["cells"][1]["source"] == ["# Title é\n"]
+
+
+def _corpus(project: Path) -> list[Path]:
+    folder = project / "notebooks"
+    (folder / "sub").mkdir()
+    return [
+        write_notebook(
+            folder / "01-ab-clean.ipynb",
+            ["import json", "def dump(x):\n    return json.dumps(x)", "dump(1)"],
+        ),
+        write_notebook(
+            folder / "02-cd-feat.ipynb",
+            ["df = dict(a=[1])", "def total(c):\n    return sum(df[c])", "total('a')"],
+        ),
+        write_notebook(
+            folder / "sub" / "03-plots.ipynb", ["def area(r):\n    return 3 * r * r", "area(2)"]
+        ),
+    ]
+
+
+def test_a_folder_gives_the_same_files_as_one_call_per_notebook(
+    project: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    _corpus(project)
+    one_by_one = tmp_path / "one"
+    shutil.copytree(project, one_by_one)
+    for notebook in sorted((one_by_one / "notebooks").rglob("*.ipynb")):
+        assert (
+            main(one_by_one, str(notebook.relative_to(one_by_one)), "--rewrite-notebook").returncode
+            == 0
+        )
+    result = main(project, "notebooks", "--rewrite-notebook")
+    assert result.returncode == 0, result.stderr
+    assert "3 notebooks: 3 definitions moved, 0 errors" in result.stdout
+    assert "│ notebooks/02-cd-feat.ipynb" in result.stdout and "demo.feat" in result.stdout
+    from tests.notebooks.builders import snapshot
+
+    assert snapshot(project) == snapshot(one_by_one)
+    check = main(project, "notebooks", "--check", "--rewrite-notebook", "--json")
+    assert check.returncode == 0, check.stdout
+    assert json.loads(check.stdout)["in_sync"] is True
+
+
+def test_folder_check_fails_for_the_notebook_out_of_step_and_json_lists_each(project: Path) -> None:
+    _corpus(project)
+    assert main(project, "notebooks").returncode == 0
+    module = project / "src" / "demo" / "feat.py"
+    module.write_text(module.read_text().replace("sum(df[c])", "sum(df[c]) + 1"))
+    check = main(
+        project, "notebooks/01-ab-clean.ipynb", "notebooks/02-cd-feat.ipynb", "--check", "--json"
+    )
+    assert check.returncode == 1
+    rows = {row["notebook"]: row for row in json.loads(check.stdout)["notebooks"]}
+    assert rows["notebooks/01-ab-clean.ipynb"]["in_sync"] is True
+    assert rows["notebooks/02-cd-feat.ipynb"]["differences"] == [
+        "src/demo/feat.py: total differs from the notebook"
+    ]
+
+
+def test_a_glob_and_a_bad_notebook_in_the_folder(project: Path) -> None:
+    _corpus(project)
+    (project / "notebooks" / "04-broken.ipynb").write_text("{not json")
+    result = main(project, "notebooks/0*.ipynb", "--json")
+    assert result.returncode == 2
+    data = json.loads(result.stdout)
+    assert [row["notebook"] for row in data["notebooks"]] == [
+        "notebooks/01-ab-clean.ipynb",
+        "notebooks/02-cd-feat.ipynb",
+        "notebooks/04-broken.ipynb",
+    ]
+    assert data["notebooks"][2]["error"].startswith(
+        "notebooks/04-broken.ipynb is not a valid notebook"
+    )
+    assert (project / "src" / "demo" / "clean.py").is_file()  # the good ones are written
+    assert (
+        main(project, "notebooks/nothing-*.ipynb").stderr
+        == "error: no notebook matches notebooks/nothing-*.ipynb\n"
+    )
+
+
+def test_safe_fixes_are_applied_and_what_remains_is_reported_by_rule(project: Path) -> None:
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            'select = ["E", "F", "I", "B"]', 'select = ["E", "F", "I", "B", "UP", "T20"]'
+        )
+    )
+    cells = [
+        "class Base:\n    def run(self):\n        return 1",
+        "class Child(Base):\n    def run(self):\n        print('running')\n        for i in range(2):\n            pass\n        return super(Child, self).run()",
+    ]
+    write_notebook(project / "notebooks" / "lint.ipynb", cells)
+    result = main(project, "notebooks/lint.ipynb")
+    assert result.returncode == 0, result.stderr
+    module = (project / "src" / "demo" / "lint.py").read_text()
+    assert "return super().run()" in module  # UP008, a safe fix
+    assert (
+        "warning src/demo/lint.py: B007 Loop control variable `i` not used within loop body: rename the unused loop variable to _"
+        in result.stdout
+    )
+    assert (
+        "warning src/demo/lint.py: T201 `print` found: log through logging.getLogger(__name__) instead of print"
+        in result.stdout
+    )
+
+
+def test_a_function_passed_as_a_callback_moves_and_gets_its_globals_through_a_lambda(
+    project: Path,
+) -> None:
+    from tests.notebooks.harness import differences, shell_outputs
+
+    cells = [
+        "df = dict(a=[1, 2, 3])",
+        "def total(col):\n    return sum(df[col])",
+        "lazy = map(total, ['a'])\ndf = dict(a=[6])\nprint(list(lazy), sorted(['a'], key=total))",
+    ]
+    notebook = write_notebook(project / "notebooks" / "cb.ipynb", cells)
+    before = shell_outputs(notebook, project)
+    result = main(project, "notebooks/cb.ipynb", "--rewrite-notebook")
+    assert result.returncode == 0, result.stderr
+    assert "def total(col, *, df):" in (project / "src" / "demo" / "cb.py").read_text()
+    source = json.loads(notebook.read_text())["cells"][-1]["source"]
+    assert "map((lambda *args, **kwargs: total(*args, **kwargs, df=df)), ['a'])" in "".join(source)
+    assert differences(before, shell_outputs(notebook, project)) == []  # late binding kept: [6]
