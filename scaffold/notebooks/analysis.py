@@ -79,7 +79,7 @@ def parse_cells(notebook: Notebook) -> list[Item]:
             tree = ast.parse(masked.python)
             # What the parser accepts but Python refuses to run: ``await`` in a plain
             # ``def``, a duplicate parameter, ``return`` outside a function.
-            compile(tree, f"<cell {cell.number}>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+            _compile_definitions(tree, cell.number)
         except (CellSyntaxError, SyntaxError) as exc:
             line = getattr(exc, "line", None) or getattr(exc, "lineno", 1)
             if not isinstance(line, int):
@@ -100,6 +100,15 @@ def parse_cells(notebook: Notebook) -> list[Item]:
             owns = owns_lines(node, tree.body, lines)
             items.append(Item(cell, masked, node, kind, names, owns))
     return items
+
+
+def _compile_definitions(tree: ast.Module, number: int) -> None:
+    """Compile the cell's definitions (what may move): raises SyntaxError for what the
+    parser accepts but Python refuses (``await`` in a plain ``def``, duplicate parameters)."""
+    definitions: list[ast.stmt] = [n for n in tree.body if isinstance(n, _SCOPES)]
+    if definitions:
+        module = ast.Module(body=definitions, type_ignores=[])
+        compile(module, f"<cell {number}>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
 
 
 def _classify(node: ast.stmt, masked: MaskedCell) -> tuple[Kind, list[str]]:
@@ -170,6 +179,15 @@ class _StoreCollector(ast.NodeVisitor):
         super().generic_visit(node)
 
 
+def own_source(node: ast.stmt, siblings: list[ast.stmt], lines: list[str]) -> str | None:
+    """The statement's text (decorators included) when no other statement shares its lines."""
+    if not owns_lines(node, siblings, lines):
+        return None
+    decorators = getattr(node, "decorator_list", [])
+    first = min([node.lineno, *(d.lineno for d in decorators)])
+    return "\n".join(lines[first - 1 : node.end_lineno or node.lineno])
+
+
 @dataclass
 class References:
     import_time: set[str]  # read when the module is imported (decorators, defaults, bases)
@@ -177,9 +195,10 @@ class References:
     writes: set[str]  # declared ``global`` and assigned
 
 
-def references(node: ast.stmt) -> References:
-    """Free names of one top-level statement, split by when they are read."""
-    table = symtable.symtable(ast.unparse(node), "<cell>", "exec")
+def references(node: ast.stmt, source: str | None = None) -> References:
+    """Free names of one top-level statement, split by when they are read. ``source``: the
+    statement's own text when known (faster than unparsing it)."""
+    table = symtable.symtable(source or ast.unparse(node), "<cell>", "exec")
     own = set(bound_names(node))
     import_time = {
         s.get_name() for s in table.get_symbols() if s.is_referenced() and s.get_name() not in own
@@ -214,11 +233,10 @@ def value_uses(items: list[Item]) -> set[str]:
     called: set[int] = set()
     used: set[str] = set()
     for item in items:
-        for sub in ast.walk(item.node):
+        for sub in ast.walk(item.node):  # breadth first: a call comes before its function
             if isinstance(sub, ast.Call):
                 called.add(id(sub.func))
-        for sub in ast.walk(item.node):
-            if (
+            elif (
                 isinstance(sub, ast.Name)
                 and isinstance(sub.ctx, ast.Load)
                 and id(sub) not in called

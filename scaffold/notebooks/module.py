@@ -217,10 +217,11 @@ def check_importable(text: str, module: str) -> None:
         return  # a star import binds names we cannot see
     everything = {name for node in tree.body for name in bound_names(node)}
     bound: set[str] = set()
-    from scaffold.notebooks.analysis import _BUILTINS
+    from scaffold.notebooks.analysis import _BUILTINS, own_source
 
+    lines = text.split("\n")
     for node in tree.body:
-        refs = references(node)
+        refs = references(node, own_source(node, tree.body, lines))
         early = refs.import_time - bound - _BUILTINS - set(bound_names(node))
         late = refs.call_time - everything - _BUILTINS
         for name in sorted(early | late):

@@ -112,7 +112,7 @@ def _context(items: list[Item]) -> _Context:
         items=items,
         bindings=bindings,
         candidates=candidates,
-        refs={id(item): references(item.node) for item in candidates},
+        refs={id(item): references(item.node, _source(item)) for item in candidates},
         literals=literals,
         imported=imported,
         value_used=value_uses(items),
@@ -121,6 +121,14 @@ def _context(items: list[Item]) -> _Context:
         rebound=rebound,
         hidden=_hidden_lines(items),
     )
+
+
+def _source(item: Item) -> str | None:
+    """A candidate's own lines (it owns them: column 0, nothing else on them)."""
+    lines = item.masked.python.split("\n")
+    decorators = getattr(item.node, "decorator_list", [])
+    first = min([item.node.lineno, *(d.lineno for d in decorators)])
+    return "\n".join(lines[first - 1 : item.node.end_lineno or item.node.lineno])
 
 
 def _hidden_lines(items: list[Item]) -> list[_IPythonLine]:

@@ -31,26 +31,26 @@ def skeletons(
     """``notebook`` is relative to the project ``root``: literal paths in an example call
     are relative to the notebook's folder, where Jupyter runs it."""
     found = []
+    examples = example_calls(analysis.items)
     for item in analysis.moved:
         node = item.node
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         if node.name.startswith("_") or f"test_{node.name}" in existing_tests:
             continue
-        found.append(_skeleton(analysis, item, node, notebook, root))
+        found.append(_skeleton(analysis, node, notebook, root, examples.get(node.name)))
     return found
 
 
 def _skeleton(
     analysis: Analysis,
-    item: Item,
     node: ast.FunctionDef | ast.AsyncFunctionDef,
     notebook: str,
     root: Path | None,
+    example: tuple[Item, ast.Call] | None,
 ) -> TestSkeleton:
     name = node.name
     reason = None
-    example = _example_call(analysis.items, name)
     paths = _literal_paths(example[1]) if example else []
     folder = Path(notebook).parent
     missing = [p for p in paths if root is None or not (root / folder / p).exists()]
@@ -140,15 +140,18 @@ def _short_lines(text: str) -> str:
     return repr(text)
 
 
-def _example_call(items: list[Item], name: str) -> tuple[Item, ast.Call] | None:
+def example_calls(items: list[Item]) -> dict[str, tuple[Item, ast.Call]]:
+    """The first call with literal arguments of each name, over the notebook's top-level
+    code (one walk for all functions)."""
+    found: dict[str, tuple[Item, ast.Call]] = {}
     for item in items:
         if item.kind in ("def", "class"):
             continue
         for sub in ast.walk(item.node):
-            is_call = isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
-            if is_call and sub.func.id == name and _literal_arguments(sub):  # type: ignore[attr-defined,arg-type]
-                return item, sub  # type: ignore[return-value]
-    return None
+            called = isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
+            if called and sub.func.id not in found and _literal_arguments(sub):  # type: ignore[attr-defined,arg-type]
+                found[sub.func.id] = (item, sub)  # type: ignore[attr-defined,assignment]
+    return found
 
 
 def _literal_arguments(call: ast.Call) -> bool:
