@@ -403,3 +403,15 @@ def test_a_function_passed_as_a_callback_moves_and_gets_its_globals_through_a_la
     source = json.loads(notebook.read_text())["cells"][-1]["source"]
     assert "map((lambda *args, **kwargs: total(*args, **kwargs, df=df)), ['a'])" in "".join(source)
     assert differences(before, shell_outputs(notebook, project)) == []  # late binding kept: [6]
+
+
+def test_a_notebook_nbformat_calls_invalid_is_read_without_warnings(project: Path) -> None:
+    """Missing ``metadata``/``outputs`` keys and an unknown cell field: nbformat's validator
+    would print multi-line warnings; extract reads what it needs and says nothing more."""
+    cell = {"cell_type": "code", "source": "def f():\n    return 1", "extra": 1}
+    _raw(
+        project / "notebooks" / "loose.ipynb", {"cells": [cell], "nbformat": 4, "nbformat_minor": 2}
+    )
+    result = main(project, "notebooks/loose.ipynb", "--rewrite-notebook")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert "Extracted f into demo.loose" in result.stdout
