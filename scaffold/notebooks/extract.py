@@ -19,6 +19,7 @@ from scaffold.notebooks.project import (
     header_line,
     module_name_for,
     modules_recording,
+    recorded_index,
     recorded_notebooks,
     relative,
 )
@@ -68,6 +69,7 @@ def plan_extraction(
     formatting: bool = True,
     root: Path | None = None,
     pending: dict[Path, str] | None = None,
+    recorded: dict[str, list[tuple[str, str]]] | None = None,
 ) -> ExtractResult:
     """Everything ``scaffold extract`` would write, computed in memory. ``root``: the
     project receiving the code (default: the one above the notebook); ``pending``: files
@@ -78,7 +80,7 @@ def plan_extraction(
 
     notebook = read_notebook(notebook_path)
     root = root or find_root(notebook_path.resolve().parent)
-    package, module_name = _target(root, notebook_path, module)
+    package, module_name = _target(root, notebook_path, module, recorded)
     try:
         analysis = analyse(notebook)
     except RecursionError:
@@ -129,10 +131,11 @@ def plan_folder(
     each would (``--check``)."""
     pending: dict[Path, str] = {}
     planned: list[tuple[Path, ExtractResult | str]] = []
+    index = recorded_index(root)
     for notebook in notebooks:
         try:
             result = plan_extraction(
-                notebook, module, rewrite, formatting=False, root=root, pending=dict(pending)
+                notebook, module, rewrite, False, root, dict(pending), recorded=index
             )
         except ScaffoldError as exc:
             planned.append((notebook, str(exc)))
@@ -207,7 +210,12 @@ def project_root(notebook: Path, start: Path) -> Path:
     return root
 
 
-def _target(root: Path, notebook_path: Path, module: str | None) -> tuple[str, str]:
+def _target(
+    root: Path,
+    notebook_path: Path,
+    module: str | None,
+    index: dict[str, list[tuple[str, str]]] | None = None,
+) -> tuple[str, str]:
     if module and "." in module:
         package, _, name = module.rpartition(".")
         if not (root / "src" / package.replace(".", "/") / "__init__.py").is_file():
@@ -216,16 +224,18 @@ def _target(root: Path, notebook_path: Path, module: str | None) -> tuple[str, s
         return package, check_module_name(name)
     if module:
         return find_package(root), check_module_name(module)
-    return _recorded_target(root, notebook_path) or (
+    return _recorded_target(root, notebook_path, index) or (
         find_package(root),
         module_name_for(notebook_path),
     )
 
 
-def _recorded_target(root: Path, notebook_path: Path) -> tuple[str, str] | None:
+def _recorded_target(
+    root: Path, notebook_path: Path, index: dict[str, list[tuple[str, str]]] | None
+) -> tuple[str, str] | None:
     """The module an earlier extract of this notebook wrote (its header records it)."""
     rel = relative(notebook_path, root)
-    found = modules_recording(root, rel)
+    found = modules_recording(root, rel, index)
     if len(found) > 1:
         default = module_name_for(notebook_path)
         found = [target for target in found if target[1] == default] or found

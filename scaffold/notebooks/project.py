@@ -94,19 +94,27 @@ def recorded_notebooks(module_text: str) -> list[str]:
     ]
 
 
-def modules_recording(root: Path, notebook: str) -> list[tuple[str, str]]:
+def modules_recording(
+    root: Path, notebook: str, index: dict[str, list[tuple[str, str]]] | None = None
+) -> list[tuple[str, str]]:
     """``(package, module)`` of every module under ``src/`` whose header records ``notebook``
-    (a path relative to ``root``)."""
+    (a path relative to ``root``); ``index``: ``recorded_index(root)``, read once for many."""
+    return (recorded_index(root) if index is None else index).get(notebook, [])
+
+
+def recorded_index(root: Path) -> dict[str, list[tuple[str, str]]]:
+    """Every recorded notebook -> the modules recording it (one read of each module's head)."""
     src = root / "src"
-    found = []
+    found: dict[str, list[tuple[str, str]]] = {}
     for path in sorted(src.rglob("*.py")):
         parts = path.relative_to(src).with_suffix("").parts
         if len(parts) < 2 or not all(part.isidentifier() for part in parts):
             continue
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            with path.open(encoding="utf-8", errors="replace") as handle:
+                head = handle.read(8192)
         except OSError:
             continue
-        if notebook in recorded_notebooks(text):
-            found.append((".".join(parts[:-1]), parts[-1]))
+        for notebook in recorded_notebooks(head):
+            found.setdefault(notebook, []).append((".".join(parts[:-1]), parts[-1]))
     return found
