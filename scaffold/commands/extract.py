@@ -171,6 +171,12 @@ def _render(result: ExtractResult, json_output: bool) -> None:
         what = "keyword-only parameter" if use.action == "parameter" else "module constant"
         if use.parameter:
             what = f"keyword-only parameter `{use.parameter}` (it binds `{use.name}` itself)"
+        if use.passed_on:
+            console.print(
+                f"  {use.owner} passes notebook global `{use.name}` on to what it calls: "
+                f"now a {what}"
+            )
+            continue
         console.print(
             f"  {use.owner} reads notebook global `{use.name}` ({use.where}): now a {what}"
         )

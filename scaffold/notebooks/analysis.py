@@ -51,6 +51,7 @@ class GlobalUse:
     where: str
     action: Literal["parameter", "constant", "import"]
     parameter: str | None = None  # the parameter carrying it, when not named like it
+    passed_on: bool = False  # not read by the owner itself: a function it calls needs it
 
 
 @dataclass

@@ -401,7 +401,7 @@ def _global_uses(
             if action is not None:
                 where = f"cell {item.cell.number}, line {first_use(item.node, name)}"
                 param = carried.get(name)
-                uses.append(
-                    GlobalUse(owner, name, where, action, param if param != name else None)  # type: ignore[arg-type]
-                )
+                fresh = param if param != name else None
+                direct = name in refs.import_time | refs.call_time
+                uses.append(GlobalUse(owner, name, where, action, fresh, not direct))  # type: ignore[arg-type]
     return uses

@@ -42,7 +42,10 @@ def test_a_local_named_like_the_propagated_global_gets_a_fresh_parameter(project
     assert diff == []
     assert "def doubled(col, *, df_):" in module(project)
     assert "total(col, df=df_) * df" in module(project)
-    assert "now a keyword-only parameter `df_` (it binds `df` itself)" in out
+    assert (
+        "doubled passes notebook global `df` on to what it calls: now a keyword-only "
+        "parameter `df_` (it binds `df` itself)" in out
+    )
 
 
 def test_a_parameter_named_like_the_callees_global_is_not_passed_on(project: Path) -> None:
