@@ -5,7 +5,9 @@
 Generates realistic notebooks (markdown, imports, magics, shell lines, functions with
 docstrings, a class, constants, data loading, plots, prints) into a temporary src-layout
 project, then times, on the same files:
-- scaffold extract, in process: analysis + module + tests (+ ruff, as the CLI does);
+- scaffold extract FOLDER: the CLI over the whole folder in one process (analysis, modules,
+  tests, one batch of ruff fixes and formatting for all of them), as a user runs it;
+- scaffold extract NOTEBOOK once per notebook, in process (its formatter runs per notebook);
 - the same without the formatter (the analysis alone);
 - jupytext --to py:percent, one process for all files (its best case);
 - jupytext's Python API, in process (read + write py:percent).
@@ -112,7 +114,7 @@ def timed(label: str, count: int, action: Callable[[], object]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notebooks", type=int, default=200)
+    parser.add_argument("--notebooks", type=int, default=600)
     args = parser.parse_args()
 
     from scaffold.notebooks import plan_extraction, write_changes
@@ -133,11 +135,25 @@ def main() -> None:
             for module in (root / "src" / "bench").glob("topic*.py"):
                 module.unlink()
 
-        timed("scaffold extract (analysis, module, tests)", n, lambda: extract(False))
-        reset()
-        timed("scaffold extract + ruff (as the CLI runs)", n, lambda: extract(True))
+        scaffold = str(Path(sys.executable).parent / "scaffold")
+        folder = [scaffold, "extract", "notebooks", "--json"]
+        timed(
+            "scaffold extract notebooks/ (CLI, one process)",
+            n,
+            lambda: subprocess.run(folder, cwd=root, check=True, capture_output=True),
+        )
         modules = len(list((root / "src" / "bench").glob("topic*.py")))
         print(f"{'':<48} ({modules} modules written)")
+        check = [scaffold, "extract", "notebooks", "--check"]
+        timed(
+            "scaffold extract notebooks/ --check (CLI)",
+            n,
+            lambda: subprocess.run(check, cwd=root, check=True, capture_output=True),
+        )
+        reset()
+        timed("scaffold extract (analysis, module, tests)", n, lambda: extract(False))
+        reset()
+        timed("scaffold extract + ruff, one notebook at a time", n, lambda: extract(True))
 
         jupytext = str(Path(sys.executable).parent / "jupytext")
         command = [jupytext, "--quiet", "--to", "py:percent", *map(str, paths)]

@@ -47,6 +47,13 @@ def move(source: Path, target: Path) -> None:
     os.replace(source, target)
 
 
+def write_scratch(path: Path, text: str) -> None:
+    """Write a file of scaffold's own temporary folders (never a user's file): plain and fast,
+    since the folder is thrown away whatever happens."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+
+
 def _stage(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".scaffold-tmp", dir=path.parent)

@@ -14,10 +14,12 @@ if TYPE_CHECKING:
 
 
 def extract(
-    notebook: Annotated[
-        Path,
+    notebooks: Annotated[
+        list[Path],
         typer.Argument(
-            metavar="NOTEBOOK", help="The notebook (.ipynb) to extract from.", show_default=False
+            metavar="NOTEBOOK...",
+            help="Notebooks (.ipynb), folders of notebooks, or glob patterns ('notebooks/*.ipynb').",
+            show_default=False,
         ),
     ],
     module: Annotated[
@@ -40,20 +42,66 @@ def extract(
     ] = False,
     json_output: JsonOutput = False,
 ) -> None:
-    """Move functions, classes and imports from a notebook into the package, with tests."""
-    from scaffold import fileio, readers
-    from scaffold.errors import ScaffoldError
-    from scaffold.notebooks import differences, plan_extraction, write_changes
-    from scaffold.notebooks.project import find_root
+    """Move functions, classes and imports from notebooks into the package, with tests."""
+    from scaffold.notebooks.extract import project_root
 
-    if not notebook.exists():
-        raise ScaffoldError(f"{notebook} does not exist")
-    if notebook.suffix != ".ipynb" or not notebook.is_file():
-        raise ScaffoldError(f"{notebook} is not a notebook file (.ipynb)")
-    readers.load_notebook(notebook)  # bad structure: one line, before anything reads it
+    found = notebook_paths(notebooks)
+    root = project_root(found[0], Path.cwd())
+    for path in found[1:]:
+        project_root(path, Path.cwd())
+    if len(notebooks) == 1 and len(found) == 1 and notebooks[0].suffix == ".ipynb":
+        _extract_one(found[0], root, module, rewrite_notebook, check, json_output)
+    else:
+        from scaffold.commands.extract_folder import extract_many
+
+        extract_many(found, root, module, rewrite_notebook, check, json_output)
+
+
+def notebook_paths(given: list[Path]) -> list[Path]:
+    """Each argument as notebooks: a file, every notebook under a folder (checkpoints and
+    hidden folders left out), or a glob pattern; in order, each once."""
+    from scaffold.errors import ScaffoldError
+
+    found: list[Path] = []
+    for path in given:
+        text = str(path)
+        if any(char in text for char in "*?["):
+            matches = sorted(Path().glob(text)) if not path.is_absolute() else _absolute_glob(path)
+            found += [m for m in matches if m.suffix == ".ipynb" and m.is_file()]
+            if not matches:
+                raise ScaffoldError(f"no notebook matches {text}")
+        elif path.is_dir():
+            found += sorted(
+                p
+                for p in path.rglob("*.ipynb")
+                if not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif not path.exists():
+            raise ScaffoldError(f"{path} does not exist")
+        elif path.suffix != ".ipynb" or not path.is_file():
+            raise ScaffoldError(f"{path} is not a notebook file (.ipynb)")
+        else:
+            found.append(path)
+    unique = list(dict.fromkeys(found))
+    if not unique:
+        raise ScaffoldError(f"no notebooks in {', '.join(map(str, given))}")
+    return unique
+
+
+def _absolute_glob(pattern: Path) -> list[Path]:
+    anchor = Path(pattern.anchor)
+    return sorted(anchor.glob(str(pattern.relative_to(anchor))))
+
+
+def _extract_one(
+    notebook: Path, root: Path, module: str | None, rewrite: bool, check: bool, json_output: bool
+) -> None:
+    from scaffold import fileio
+    from scaffold.notebooks import differences, plan_extraction, write_changes
+
     # One extract at a time per project: the module and notebook are read, changed, written.
-    with fileio.locked(find_root(notebook.resolve().parent)):
-        result = plan_extraction(notebook, module, rewrite=rewrite_notebook)
+    with fileio.locked(root):
+        result = plan_extraction(notebook, module, rewrite=rewrite, root=root)
         if check:
             problems = differences(result)
         else:
@@ -76,6 +124,7 @@ def result_data(result: ExtractResult) -> dict[str, object]:
         "globals": [vars(use) for use in result.global_uses],
         "tests": [{"name": t.name, "runs": t.runs} for t in result.tests],
         "written": [str(change.path) for change in result.changes],
+        "warnings": result.notes,
     }
 
 
@@ -125,6 +174,14 @@ def _render(result: ExtractResult, json_output: bool) -> None:
         console.print(f"[bold green]Extracted[/] {moved} into {result.import_name}", soft_wrap=True)
     for use in result.global_uses:
         what = "keyword-only parameter" if use.action == "parameter" else "module constant"
+        if use.parameter:
+            what = f"keyword-only parameter `{use.parameter}` (it binds `{use.name}` itself)"
+        if use.passed_on:
+            console.print(
+                f"  {use.owner} passes notebook global `{use.name}` on to what it calls: "
+                f"now a {what}"
+            )
+            continue
         console.print(
             f"  {use.owner} reads notebook global `{use.name}` ({use.where}): now a {what}"
         )
@@ -135,5 +192,7 @@ def _render(result: ExtractResult, json_output: bool) -> None:
     for test in result.tests:
         state = "calls the notebook's example" if test.runs else "skipped until written"
         console.print(f"  added {test.name} ({state})")
+    for note in result.notes:
+        console.print(f"  [yellow]warning[/] {escape(note)}", soft_wrap=True)
     for change in result.changes:
         console.print(f"  [dim]wrote {change.path}[/]")

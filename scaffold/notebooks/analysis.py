@@ -50,6 +50,8 @@ class GlobalUse:
     name: str
     where: str
     action: Literal["parameter", "constant", "import"]
+    parameter: str | None = None  # the parameter carrying it, when not named like it
+    passed_on: bool = False  # not read by the owner itself: a function it calls needs it
 
 
 @dataclass
@@ -61,6 +63,9 @@ class Analysis:
     parameters: dict[str, list[str]]  # function -> keyword-only parameters added
     stays: dict[str, str]  # candidate name -> why it stays in the notebook
     global_uses: list[GlobalUse] = field(default_factory=list)
+    # function -> {notebook global: the parameter that carries it} (``df`` -> ``df_`` when
+    # the function binds ``df`` itself)
+    arguments: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def moved_names(self) -> list[str]:
         names = [name for item in self.constants for name in item.names]
@@ -73,11 +78,22 @@ def parse_cells(notebook: Notebook) -> list[Item]:
         try:
             masked = mask_cell(cell.source)
             tree = ast.parse(masked.python)
+            # What the parser accepts but Python refuses to run: ``await`` in a plain
+            # ``def``, a duplicate parameter, ``return`` outside a function.
+            _compile_definitions(tree, cell.number)
         except (CellSyntaxError, SyntaxError) as exc:
             line = getattr(exc, "line", None) or getattr(exc, "lineno", 1)
+            if not isinstance(line, int):
+                line = getattr(exc, "lineno", 1)
+            message = getattr(exc, "msg", None) or str(exc)
             raise ScaffoldError(
                 f"{notebook.path}: cell {cell.number} ({cell.first_line!r}) has a syntax "
-                f"error at line {line}: {exc}"
+                f"error at line {line}: {message}"
+            ) from None
+        except (RecursionError, MemoryError):
+            raise ScaffoldError(
+                f"{notebook.path}: cell {cell.number} ({cell.first_line!r}) is nested too "
+                "deeply for Python to read"
             ) from None
         lines = masked.python.split("\n")
         for node in tree.body:
@@ -85,6 +101,15 @@ def parse_cells(notebook: Notebook) -> list[Item]:
             owns = owns_lines(node, tree.body, lines)
             items.append(Item(cell, masked, node, kind, names, owns))
     return items
+
+
+def _compile_definitions(tree: ast.Module, number: int) -> None:
+    """Compile the cell's definitions (what may move): raises SyntaxError for what the
+    parser accepts but Python refuses (``await`` in a plain ``def``, duplicate parameters)."""
+    definitions: list[ast.stmt] = [n for n in tree.body if isinstance(n, _SCOPES)]
+    if definitions:
+        module = ast.Module(body=definitions, type_ignores=[])
+        compile(module, f"<cell {number}>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
 
 
 def _classify(node: ast.stmt, masked: MaskedCell) -> tuple[Kind, list[str]]:
@@ -155,6 +180,15 @@ class _StoreCollector(ast.NodeVisitor):
         super().generic_visit(node)
 
 
+def own_source(node: ast.stmt, siblings: list[ast.stmt], lines: list[str]) -> str | None:
+    """The statement's text (decorators included) when no other statement shares its lines."""
+    if not owns_lines(node, siblings, lines):
+        return None
+    decorators = getattr(node, "decorator_list", [])
+    first = min([node.lineno, *(d.lineno for d in decorators)])
+    return "\n".join(lines[first - 1 : node.end_lineno or node.lineno])
+
+
 @dataclass
 class References:
     import_time: set[str]  # read when the module is imported (decorators, defaults, bases)
@@ -162,9 +196,10 @@ class References:
     writes: set[str]  # declared ``global`` and assigned
 
 
-def references(node: ast.stmt) -> References:
-    """Free names of one top-level statement, split by when they are read."""
-    table = symtable.symtable(ast.unparse(node), "<cell>", "exec")
+def references(node: ast.stmt, source: str | None = None) -> References:
+    """Free names of one top-level statement, split by when they are read. ``source``: the
+    statement's own text when known (faster than unparsing it)."""
+    table = symtable.symtable(source or ast.unparse(node), "<cell>", "exec")
     own = set(bound_names(node))
     import_time = {
         s.get_name() for s in table.get_symbols() if s.is_referenced() and s.get_name() not in own
@@ -199,11 +234,10 @@ def value_uses(items: list[Item]) -> set[str]:
     called: set[int] = set()
     used: set[str] = set()
     for item in items:
-        for sub in ast.walk(item.node):
+        for sub in ast.walk(item.node):  # breadth first: a call comes before its function
             if isinstance(sub, ast.Call):
                 called.add(id(sub.func))
-        for sub in ast.walk(item.node):
-            if (
+            elif (
                 isinstance(sub, ast.Name)
                 and isinstance(sub.ctx, ast.Load)
                 and id(sub) not in called
@@ -237,3 +271,65 @@ def _mutable_method(name: str) -> bool:
         "append", "extend", "insert", "pop", "remove", "clear", "update", "add",
         "discard", "setdefault", "popitem", "sort", "reverse", "__setitem__",
     }  # fmt: skip
+
+
+def bound_anywhere(node: ast.AST) -> set[str]:
+    """Every name bound inside ``node``, in any of its scopes: parameters, assignments, loop
+    and comprehension targets, imports, ``except ... as``, nested definitions."""
+    names: set[str] = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store | ast.Del):
+            names.add(sub.id)
+        elif isinstance(sub, ast.arg):
+            names.add(sub.arg)
+        elif isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if sub is not node:
+                names.add(sub.name)
+        elif isinstance(sub, ast.Import | ast.ImportFrom):
+            names.update(bound_names(sub))
+        elif isinstance(sub, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and sub.name:
+            names.add(sub.name)
+        elif isinstance(sub, ast.Global | ast.Nonlocal):
+            names.update(sub.names)
+    return names
+
+
+def scoped_calls(
+    node: ast.AST, outer: frozenset[str] = frozenset()
+) -> list[tuple[ast.Call, frozenset[str]]]:
+    """Every call under ``node`` with the names bound by the function, lambda and
+    comprehension scopes around it (a name there is not the notebook's global)."""
+    return [(n, bound) for n, bound in scoped_nodes(node, outer) if isinstance(n, ast.Call)]
+
+
+def scoped_nodes(
+    node: ast.AST, outer: frozenset[str] = frozenset()
+) -> list[tuple[ast.AST, frozenset[str]]]:
+    """Every node under ``node`` with the names bound by the scopes around it."""
+    found: list[tuple[ast.AST, frozenset[str]]] = []
+    for child in ast.iter_child_nodes(node):
+        bound = outer
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            bound = outer | bound_anywhere(child)
+        elif isinstance(child, ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp):
+            bound = outer | {
+                name for gen in child.generators for name in bound_anywhere(gen.target)
+            }
+        found.append((child, outer))
+        found += scoped_nodes(child, bound)
+    return found
+
+
+def callback_sites(node: ast.AST) -> list[tuple[ast.Name, frozenset[str]]]:
+    """Names passed as an argument (``map(f, xs)``, ``df.apply(f)``, ``key=f``), with the
+    local names around them."""
+    arguments: set[int] = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call):
+            arguments.update(id(a) for a in sub.args if isinstance(a, ast.Name))
+            arguments.update(id(k.value) for k in sub.keywords if isinstance(k.value, ast.Name))
+    return [
+        (n, bound)
+        for n, bound in scoped_nodes(node)
+        if isinstance(n, ast.Name) and id(n) in arguments and isinstance(n.ctx, ast.Load)
+    ]

@@ -103,17 +103,16 @@ def add_parameters(
     return Edit((line, col), (line, col), f", {star}{new}")
 
 
-def pass_keywords(call: ast.Call, lines: list[str], names: list[str]) -> Edit | None:
-    """An edit making ``f(x)`` into ``f(x, df=df)``; None when it already passes them."""
+def pass_keywords(call: ast.Call, lines: list[str], pairs: list[tuple[str, str]]) -> Edit | None:
+    """An edit making ``f(x)`` into ``f(x, df=df)`` (``(keyword, value)`` pairs), also
+    after a ``**kwargs``; None when it already passes them."""
     passed = {k.arg for k in call.keywords}
-    if None in passed:
-        return None
-    missing = [name for name in names if name not in passed]
+    missing = [(keyword, value) for keyword, value in pairs if keyword not in passed]
     if not missing:
         return None
     line = call.end_lineno or call.lineno
     col = char_col(lines, line, call.end_col_offset or 0) - 1
-    text = ", ".join(f"{name}={name}" for name in missing)
+    text = ", ".join(f"{keyword}={value}" for keyword, value in missing)
     before = _text_before(lines, line, col, call)
     if call.args or call.keywords:
         text = (" " if before.rstrip().endswith(",") else ", ") + text

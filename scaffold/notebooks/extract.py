@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,12 @@ from scaffold.notebooks.project import (
     header_line,
     module_name_for,
     modules_recording,
+    recorded_index,
     recorded_notebooks,
     relative,
 )
 from scaffold.notebooks.testgen import TestSkeleton, merge_tests, skeletons, test_names
-from scaffold.notebooks.tools import format_python
+from scaffold.notebooks.tools import Job, format_jobs
 
 
 @dataclass
@@ -61,25 +63,39 @@ class ExtractResult:
 
 
 def plan_extraction(
-    notebook_path: Path, module: str | None = None, rewrite: bool = False, formatting: bool = True
+    notebook_path: Path,
+    module: str | None = None,
+    rewrite: bool = False,
+    formatting: bool = True,
+    root: Path | None = None,
+    pending: dict[Path, str] | None = None,
+    recorded: dict[str, list[tuple[str, str]]] | None = None,
 ) -> ExtractResult:
-    """Everything ``scaffold extract`` would write, computed in memory."""
+    """Everything ``scaffold extract`` would write, computed in memory. ``root``: the
+    project receiving the code (default: the one above the notebook); ``pending``: files
+    planned but not written yet (earlier notebooks of a folder), read instead of the disk."""
+    from scaffold.notebooks.deps import import_warnings
     from scaffold.notebooks.reading import read_notebook
     from scaffold.notebooks.resolve import analyse
 
     notebook = read_notebook(notebook_path)
-    root = find_root(notebook_path.resolve().parent)
-    package, module_name = _target(root, notebook_path, module)
-    analysis = analyse(notebook)
+    root = root or find_root(notebook_path.resolve().parent)
+    package, module_name = _target(root, notebook_path, module, recorded)
+    try:
+        analysis = analyse(notebook)
+    except RecursionError:
+        raise ScaffoldError(f"{notebook_path} holds code nested too deeply to analyse") from None
     module_path = root / "src" / package.replace(".", "/") / f"{module_name}.py"
     import_name = f"{package}.{module_name}"
     rel = relative(notebook_path, root)
-    module_change = _module_change(analysis, module_path, import_name, root, rel, formatting)
+    pending = {} if pending is None else pending
+    module_change = _module_change(analysis, module_path, import_name, root, rel, pending)
     test_path = root / "tests" / f"test_{module_name}.py"
     old_tests = _read(test_path)
-    tests = skeletons(analysis, rel, test_names(old_tests))
+    current_tests = pending.get(test_path, old_tests)
+    tests = skeletons(analysis, rel, test_names(current_tests), root)
     test_change = _test_change(
-        test_path, old_tests, tests, package, module_name, rel, root, formatting
+        test_path, old_tests, current_tests, tests, package, module_name, rel
     )
     result = ExtractResult(
         notebook=notebook_path,
@@ -98,10 +114,108 @@ def plan_extraction(
     )
     if rewrite:
         result.notebook_change = _notebook_change(notebook, analysis, import_name)
+    if module_change is not None:
+        packages = {package.split(".")[0], *_src_packages(root)}
+        result.notes = import_warnings(analysis, notebook_path, root, packages)
+    if formatting:
+        format_results([result], root)
     return result
 
 
-def _target(root: Path, notebook_path: Path, module: str | None) -> tuple[str, str]:
+def plan_folder(
+    notebooks: list[Path], root: Path, module: str | None, rewrite: bool, shared: bool
+) -> list[tuple[Path, ExtractResult | str]]:
+    """Every notebook planned in one process, formatted in one batch; a notebook that cannot
+    be extracted gets its error message. ``shared``: a later notebook sees the files earlier
+    ones would write (writing); otherwise each is planned against the disk alone, as one call
+    each would (``--check``)."""
+    pending: dict[Path, str] = {}
+    planned: list[tuple[Path, ExtractResult | str]] = []
+    index = recorded_index(root)
+    for notebook in notebooks:
+        try:
+            result = plan_extraction(
+                notebook, module, rewrite, False, root, dict(pending), recorded=index
+            )
+        except ScaffoldError as exc:
+            planned.append((notebook, str(exc)))
+            continue
+        planned.append((notebook, result))
+        for change in (result.module, result.test_file):
+            if shared and change is not None:
+                pending[change.path] = change.new
+    format_results([r for _, r in planned if not isinstance(r, str)], root, shared)
+    return planned
+
+
+def format_results(results: list[ExtractResult], root: Path, shared: bool = True) -> None:
+    """The project's fixer and formatter over every module and test file planned, in one
+    batch; what the fixer leaves in a module is reported by rule. ``shared``: a file planned
+    by several notebooks holds all their code in its last plan, which every one reports;
+    otherwise each plan is formatted on its own."""
+    jobs: dict[int, Job] = {}
+    last: dict[Path, int] = {}
+    for result in results:
+        for change, fix in ((result.module, True), (result.test_file, False)):
+            if change is not None and change.changed:
+                jobs[id(change)] = Job(relative(change.path, root), change.new, fix)
+                last[change.path] = id(change)
+    if shared:
+        jobs = {key: job for key, job in jobs.items() if key in last.values()}
+    batches: list[list[Job]] = [[]]
+    for job in jobs.values():  # one file per path in a batch: same-path plans go in the next
+        batch = next((b for b in batches if all(j.path != job.path for j in b)), None)
+        if batch is None:
+            batches.append(batch := [])
+        batch.append(job)
+    for batch in batches:
+        format_jobs(batch, root, first_party=path_package(root))
+    for result in results:
+        for change in (result.module, result.test_file):
+            if change is None:
+                continue
+            key = id(change) if id(change) in jobs else last.get(change.path)
+            if key in jobs:
+                change.new = jobs[key].text
+        module = result.module
+        key = (
+            None
+            if module is None
+            else (id(module) if id(module) in jobs else last.get(module.path))
+        )
+        if module is not None and key in jobs:
+            where = relative(module.path, root)
+            result.notes += [f"{where}: {line}" for line in jobs[key].remaining]
+
+
+def _src_packages(root: Path) -> set[str]:
+    src = root / "src"
+    return {p.name for p in src.iterdir() if p.is_dir()} if src.is_dir() else set()
+
+
+def project_root(notebook: Path, start: Path) -> Path:
+    """The project of the working directory ``start``: the notebook must be inside it."""
+    try:
+        root = find_root(start)
+    except ScaffoldError:
+        raise ScaffoldError(
+            f"no pyproject.toml in {start} or above: run scaffold extract from the project "
+            "that should receive the code (the working directory decides, not the notebook)"
+        ) from None
+    if not notebook.resolve().is_relative_to(root.resolve()):
+        raise ScaffoldError(
+            f"{notebook} is outside the project {root} (found from the working directory "
+            f"{start}): run scaffold extract from the notebook's project"
+        )
+    return root
+
+
+def _target(
+    root: Path,
+    notebook_path: Path,
+    module: str | None,
+    index: dict[str, list[tuple[str, str]]] | None = None,
+) -> tuple[str, str]:
     if module and "." in module:
         package, _, name = module.rpartition(".")
         if not (root / "src" / package.replace(".", "/") / "__init__.py").is_file():
@@ -110,16 +224,18 @@ def _target(root: Path, notebook_path: Path, module: str | None) -> tuple[str, s
         return package, check_module_name(name)
     if module:
         return find_package(root), check_module_name(module)
-    return _recorded_target(root, notebook_path) or (
+    return _recorded_target(root, notebook_path, index) or (
         find_package(root),
         module_name_for(notebook_path),
     )
 
 
-def _recorded_target(root: Path, notebook_path: Path) -> tuple[str, str] | None:
+def _recorded_target(
+    root: Path, notebook_path: Path, index: dict[str, list[tuple[str, str]]] | None
+) -> tuple[str, str] | None:
     """The module an earlier extract of this notebook wrote (its header records it)."""
     rel = relative(notebook_path, root)
-    found = modules_recording(root, rel)
+    found = modules_recording(root, rel, index)
     if len(found) > 1:
         default = module_name_for(notebook_path)
         found = [target for target in found if target[1] == default] or found
@@ -147,63 +263,80 @@ def _read(path: Path) -> str | None:
 
 
 def _module_change(
-    analysis: Analysis, path: Path, import_name: str, root: Path, rel: str, formatting: bool
+    analysis: Analysis,
+    path: Path,
+    import_name: str,
+    root: Path,
+    rel: str,
+    pending: dict[Path, str],
 ) -> FileChange | None:
     old = _read(path)
+    current = pending.get(path, old)
     header = header_line(Path(root / rel), root)
-    if old is not None and not recorded_notebooks(old):
+    if current is not None and not recorded_notebooks(current):
         raise ScaffoldError(
             f"{relative(path, root)} exists and was not written by scaffold extract; "
             "choose another name with --module"
         )
+    if current is not None:
+        _check_owners(analysis, current, root, rel, relative(path, root))
     found = snippets(analysis, import_name)
     if not found or not analysis.moved + analysis.constants:
-        return None if old is None else FileChange(path, old, old)
-    base = old or f'{header}\n"""Code extracted from {rel} by scaffold extract."""\n'
+        return None if current is None else FileChange(path, old, current)
+    base = current or f'{header}\n"""Code extracted from {rel} by scaffold extract."""\n'
     text = prune_imports(merge(base, header, found))
     check_importable(text, relative(path, root))
-    if formatting:
-        text = format_python(text, path, root, first_party=path_package(root))
     return FileChange(path, old, text)
+
+
+_DEFINITION = re.compile(r"^(?:async\s+def|def|class)\s+(\w+)", re.MULTILINE)
+
+
+def _check_owners(analysis: Analysis, old: str, root: Path, rel: str, module: str) -> None:
+    """Refuse to replace a definition of the module that another recorded notebook defines:
+    two notebooks sharing a module must not overwrite each other's code."""
+    from scaffold.notebooks.reading import read_notebook
+
+    moving = {name for item in analysis.moved for name in item.names}
+    held = moving & set(_definitions(old))
+    for other in recorded_notebooks(old):
+        if other == rel or not held or not (root / other).is_file():
+            continue
+        try:
+            cells = read_notebook(root / other).cells
+        except ScaffoldError:
+            continue
+        theirs = {m for cell in cells for m in _DEFINITION.findall(cell.source)}
+        for name in sorted(held & theirs):
+            suggestion = re.sub(r"\W+", "_", Path(rel).stem.lower()).strip("_")
+            raise ScaffoldError(
+                f"{module} already holds `{name}` from {other}, and {rel} defines its own "
+                f"`{name}`: extract it into its own module, e.g. --module {suggestion}"
+            )
 
 
 def _test_change(
     path: Path,
     old: str | None,
+    current: str | None,
     tests: list[TestSkeleton],
     package: str,
     module: str,
     rel: str,
-    root: Path,
-    formatting: bool,
 ) -> FileChange | None:
     if not tests:
-        return None
-    if old is None:
-        text = merge_tests(None, tests, package, module, rel)
-        return FileChange(
-            path,
-            None,
-            format_python(text, path, root, first_party=path_package(root)) if formatting else text,
-        )
-    bodies = "\n\n".join(test.text for test in tests)
-    if formatting:
-        bodies = format_python(bodies, path, root, sort_imports=False)
-    text = merge_tests(old, tests, package, module, rel, bodies)
+        return None if current is None or current == old else FileChange(path, old, current)
+    text = merge_tests(current, tests, package, module, rel)
     return FileChange(path, old, text.rstrip() + "\n")
 
 
 def _notebook_change(notebook: Any, analysis: Analysis, import_name: str) -> FileChange | None:
-    import nbformat
-
     from scaffold.notebooks.nbrewrite import rewrite
+    from scaffold.notebooks.nbtext import splice
 
-    node = rewrite(notebook, analysis, import_name)
+    sources = rewrite(notebook, analysis, import_name)
     old = notebook.path.read_text(encoding="utf-8")
-    if node is None:
-        return FileChange(notebook.path, old, old)
-    new: str = nbformat.writes(node, version=node.nbformat)  # type: ignore[no-untyped-call]
-    return FileChange(notebook.path, old, new if new.endswith("\n") else new + "\n")
+    return FileChange(notebook.path, old, old if sources is None else splice(old, sources))
 
 
 def write_changes(changes: list[FileChange]) -> None:

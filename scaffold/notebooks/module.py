@@ -34,30 +34,34 @@ def snippets(analysis: Analysis, own_module: str) -> list[Snippet]:
             Snippet(segment(item.masked, item.node, [item.node], []), item.names, "constant")
         )
     for item in analysis.moved:
-        edits = module_edits(item, analysis.parameters)
+        edits = module_edits(item, analysis.arguments)
         found.append(
             Snippet(segment(item.masked, item.node, [item.node], edits), item.names, "code")
         )
     return found
 
 
-def module_edits(item: Item, parameters: dict[str, list[str]]) -> list[Edit]:
-    """New parameters in the signature and ``name=name`` at calls of changed functions."""
+def module_edits(item: Item, arguments: dict[str, dict[str, str]]) -> list[Edit]:
+    """New parameters in the signature, and at calls of changed functions the keyword for
+    each global they need, given this function's own parameter for it."""
     lines = item.masked.python.split("\n")
     edits: list[Edit] = []
     node = item.node
-    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in parameters:
-        edits.append(add_parameters(node, lines, parameters[node.name]))
+    own = arguments.get(item.names[0], {}) if item.kind == "def" else {}
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and own:
+        edits.append(add_parameters(node, lines, list(own.values())))
     for sub in ast.walk(node):
-        called = isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
-        if called and sub.func.id in parameters:  # type: ignore[attr-defined]
-            edit = pass_keywords(sub, lines, parameters[sub.func.id])  # type: ignore[attr-defined,arg-type]
+        if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name):
+            needed = arguments.get(sub.func.id, {})
+            pairs = [(param, own.get(name, name)) for name, param in needed.items()]
+            edit = pass_keywords(sub, lines, pairs) if pairs else None
             edits += [edit] if edit else []
     return edits
 
 
 def _import_snippets(analysis: Analysis, own_module: str) -> list[Snippet]:
     found: list[Snippet] = []
+    seen: set[str] = set()
     for item, name in analysis.imports:
         node = item.node
         assert isinstance(node, ast.Import | ast.ImportFrom)
@@ -68,7 +72,10 @@ def _import_snippets(analysis: Analysis, own_module: str) -> list[Snippet]:
             reduced: ast.stmt = ast.ImportFrom(node.module, aliases, node.level)
         else:
             reduced = ast.Import(aliases)
-        found.append(Snippet(ast.unparse(reduced), [name], "import"))
+        text = ast.unparse(reduced)
+        if text not in seen:
+            seen.add(text)
+            found.append(Snippet(text, [name], "import"))
     return found
 
 
@@ -210,10 +217,11 @@ def check_importable(text: str, module: str) -> None:
         return  # a star import binds names we cannot see
     everything = {name for node in tree.body for name in bound_names(node)}
     bound: set[str] = set()
-    from scaffold.notebooks.analysis import _BUILTINS
+    from scaffold.notebooks.analysis import _BUILTINS, own_source
 
+    lines = text.split("\n")
     for node in tree.body:
-        refs = references(node)
+        refs = references(node, own_source(node, tree.body, lines))
         early = refs.import_time - bound - _BUILTINS - set(bound_names(node))
         late = refs.call_time - everything - _BUILTINS
         for name in sorted(early | late):

@@ -9,15 +9,17 @@ from __future__ import annotations
 import ast
 import copy
 import re
-from typing import Any
 
-from scaffold.notebooks.analysis import Analysis, Item
-from scaffold.notebooks.edits import Edit, apply, pass_keywords, statement_span
+from scaffold.notebooks.analysis import Analysis, Item, callback_sites
+from scaffold.notebooks.edits import Edit, apply, char_col, pass_keywords, statement_span
 from scaffold.notebooks.reading import Notebook, is_export_marker
 
 
-def rewrite(notebook: Notebook, analysis: Analysis, import_from: str) -> Any | None:
-    """A rewritten copy of the notebook node, or None when nothing changes."""
+def rewrite(
+    notebook: Notebook, analysis: Analysis, import_from: str
+) -> dict[int, str | None] | None:
+    """The new source of each cell the rewrite changes, by index (None: the cell goes), or
+    None when nothing changes."""
     moved = sorted(
         analysis.constants + analysis.moved, key=lambda i: (i.cell.number, i.node.lineno)
     )
@@ -43,7 +45,8 @@ def rewrite(notebook: Notebook, analysis: Analysis, import_from: str) -> Any | N
     moved_imports = {name for _, name in analysis.imports}
     for item in remaining:
         _prune_import(edits, item, moved_imports - used)
-        _pass_new_parameters(edits, item, analysis.parameters)
+        _pass_new_parameters(edits, item, analysis.arguments)
+        _wrap_callbacks(edits, item, analysis.arguments)
     return _apply(notebook, edits)
 
 
@@ -156,7 +159,7 @@ def _prune_import(edits: dict[int, list[Edit]], item: Item, unused: set[str]) ->
 
 
 def _pass_new_parameters(
-    edits: dict[int, list[Edit]], item: Item, parameters: dict[str, list[str]]
+    edits: dict[int, list[Edit]], item: Item, arguments: dict[str, dict[str, str]]
 ) -> None:
     """``name=name`` added to calls of changed functions, also on a ``%time`` line, whose
     statement stands further right in the cell than in the parse."""
@@ -165,13 +168,34 @@ def _pass_new_parameters(
     for node in ast.walk(item.node):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
             continue
-        if node.func.id not in parameters:
+        if node.func.id not in arguments:
             continue
         if node.lineno in item.masked.masked_lines and node.lineno not in kept:
             continue  # not in the parse; analysis keeps functions called there in the notebook
-        edit = pass_keywords(node, lines, parameters[node.func.id])
+        pairs = [(param, name) for name, param in arguments[node.func.id].items()]
+        edit = pass_keywords(node, lines, pairs)
         if edit is not None:
             edits.setdefault(item.cell.number, []).append(_shift(edit, kept.get(node.lineno, 0)))
+
+
+def _wrap_callbacks(
+    edits: dict[int, list[Edit]], item: Item, arguments: dict[str, dict[str, str]]
+) -> None:
+    """``map(f, xs)`` -> ``map(lambda *a, **k: f(*a, **k, df=df), xs)``: the function is
+    passed the notebook's globals when it is called, as it read them before."""
+    lines = item.masked.python.split("\n")
+    kept = item.masked.kept_statements
+    for node, _ in callback_sites(item.node):
+        if node.id not in arguments:
+            continue
+        if node.lineno in item.masked.masked_lines and node.lineno not in kept:
+            continue
+        passed = ", ".join(f"{param}={name}" for name, param in arguments[node.id].items())
+        text = f"(lambda *args, **kwargs: {node.id}(*args, **kwargs, {passed}))"
+        start = (node.lineno, char_col(lines, node.lineno, node.col_offset))
+        end = (node.lineno, char_col(lines, node.lineno, node.end_col_offset or 0))
+        edit = Edit(start, end, text)
+        edits.setdefault(item.cell.number, []).append(_shift(edit, kept.get(node.lineno, 0)))
 
 
 def _shift(edit: Edit, columns: int) -> Edit:
@@ -179,21 +203,15 @@ def _shift(edit: Edit, columns: int) -> Edit:
     return Edit((line, start + columns), (end_line, end + columns), edit.text)
 
 
-def _apply(notebook: Notebook, edits: dict[int, list[Edit]]) -> Any | None:
-    if not edits:
-        return None
-    node = copy.deepcopy(notebook.node)
-    emptied = []
+def _apply(notebook: Notebook, edits: dict[int, list[Edit]]) -> dict[int, str | None] | None:
+    """Each edited cell's new source by its index (None: the cell is left empty and goes)."""
+    sources = {cell.number: cell.source for cell in notebook.cells}
+    changed: dict[int, str | None] = {}
     for number, cell_edits in edits.items():
-        cell = node.cells[number - 1]
-        source = _tidy(apply(cell.source, cell_edits))
-        if source != cell.source:
-            cell.source = source
-            if not source.strip():
-                emptied.append(number - 1)
-    for index in sorted(emptied, reverse=True):
-        del node.cells[index]
-    return node if node != notebook.node else None
+        source = _tidy(apply(sources[number], cell_edits))
+        if source != sources[number]:
+            changed[number - 1] = source if source.strip() else None
+    return changed or None
 
 
 def _tidy(source: str) -> str:

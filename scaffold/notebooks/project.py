@@ -54,9 +54,12 @@ def module_name_for(notebook: Path) -> str:
     """``01-ab-cleaning.ipynb`` -> ``cleaning``: drop the ordering number and the author's
     initials of the ``<number>-<initials>-<description>`` convention, keep the description."""
     parts = [p for p in re.split(r"[-\s]+", notebook.stem.lower()) if p]
+    numbered = False
     while len(parts) > 1 and _ORDERING.match(parts[0]):
         parts.pop(0)
-    if len(parts) > 1 and _INITIALS.match(parts[0]) and parts[0] != parts[-1]:
+        numbered = True
+    # Initials only after an ordering number: ``cnn-mnist`` is a description.
+    if numbered and len(parts) > 1 and _INITIALS.match(parts[0]) and parts[0] != parts[-1]:
         parts.pop(0)
     name = re.sub(r"\W+", "_", "_".join(parts)).strip("_") or "notebook"
     name = re.sub(r"^\d+[_.]*", "", name) or f"nb_{name}"
@@ -91,19 +94,27 @@ def recorded_notebooks(module_text: str) -> list[str]:
     ]
 
 
-def modules_recording(root: Path, notebook: str) -> list[tuple[str, str]]:
+def modules_recording(
+    root: Path, notebook: str, index: dict[str, list[tuple[str, str]]] | None = None
+) -> list[tuple[str, str]]:
     """``(package, module)`` of every module under ``src/`` whose header records ``notebook``
-    (a path relative to ``root``)."""
+    (a path relative to ``root``); ``index``: ``recorded_index(root)``, read once for many."""
+    return (recorded_index(root) if index is None else index).get(notebook, [])
+
+
+def recorded_index(root: Path) -> dict[str, list[tuple[str, str]]]:
+    """Every recorded notebook -> the modules recording it (one read of each module's head)."""
     src = root / "src"
-    found = []
+    found: dict[str, list[tuple[str, str]]] = {}
     for path in sorted(src.rglob("*.py")):
         parts = path.relative_to(src).with_suffix("").parts
         if len(parts) < 2 or not all(part.isidentifier() for part in parts):
             continue
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            with path.open(encoding="utf-8", errors="replace") as handle:
+                head = handle.read(8192)
         except OSError:
             continue
-        if notebook in recorded_notebooks(text):
-            found.append((".".join(parts[:-1]), parts[-1]))
+        for notebook in recorded_notebooks(head):
+            found.setdefault(notebook, []).append((".".join(parts[:-1]), parts[-1]))
     return found

@@ -9,7 +9,8 @@ from typing import Any
 
 from scaffold.errors import ScaffoldError
 
-_EXPORT_COMMENT = re.compile(r"^\s*#\s*\|?\s*export\b", re.IGNORECASE)
+# Only the documented markers, as the whole first line: ``# export``, ``#| export``.
+_EXPORT_COMMENT = re.compile(r"^\s*#\s*\|?\s*export\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -37,7 +38,10 @@ class Notebook:
 
 
 def read_notebook(path: Path) -> Notebook:
-    """Load ``path``; ScaffoldError for bad JSON, nbformat < 4 or a non-Python kernel."""
+    """Load ``path``; ScaffoldError naming the problem (and the cell) for anything that is
+    not a v4 notebook of a Python kernel."""
+    import json
+
     import nbformat
 
     try:
@@ -45,23 +49,62 @@ def read_notebook(path: Path) -> Notebook:
     except (OSError, UnicodeDecodeError) as exc:
         raise ScaffoldError(f"cannot read notebook {path}: {exc}") from exc
     try:
-        node = nbformat.reads(text, as_version=nbformat.NO_CONVERT)  # type: ignore[no-untyped-call]
-    except Exception as exc:  # nbformat raises NotJSONError, ValueError, KeyError...
-        raise ScaffoldError(f"{path} is not a valid notebook (invalid JSON?): {exc}") from exc
-    version = node.get("nbformat")
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise ScaffoldError(f"{path} is not a valid notebook (invalid JSON: {exc})") from None
+    check_shape(path, data)
+    node = nbformat.from_dict(data)  # type: ignore[no-untyped-call]
+    check_python_kernel(path, node.get("metadata") or {})
+    return Notebook(path, node, code_cells(node))
+
+
+def check_shape(path: Path, data: Any) -> None:
+    """The structure extract relies on, checked before anything reads it."""
+    if not isinstance(data, dict):
+        raise ScaffoldError(f"{path} is not a notebook: the JSON is not an object")
+    version = data.get("nbformat")
+    if isinstance(version, str):
+        raise ScaffoldError(
+            f'{path} has "nbformat": {version!r} as a string; notebooks write the number '
+            f'("nbformat": {version}): fix that line, or open and save it in Jupyter'
+        )
     if not isinstance(version, int) or version < 4:
         raise ScaffoldError(
             f"{path} is nbformat v{version}; scaffold reads v4 notebooks: open and save it "
             "in Jupyter, or run: jupyter nbconvert --to notebook --inplace " + str(path)
         )
-    check_python_kernel(path, node.get("metadata", {}))
-    return Notebook(path, node, list(code_cells(node)))
+    if not isinstance(data.get("metadata", {}), dict):
+        raise ScaffoldError(f"{path}: the notebook's metadata is not an object")
+    cells = data.get("cells")
+    if not isinstance(cells, list):
+        raise ScaffoldError(f'{path}: "cells" is not a list of cells')
+    for number, cell in enumerate(cells, start=1):
+        _check_cell(path, number, cell)
+
+
+def _check_cell(path: Path, number: int, cell: Any) -> None:
+    if not isinstance(cell, dict):
+        raise ScaffoldError(f"{path}: cell {number} is not an object")
+    source = cell.get("source", "")
+    if not (
+        isinstance(source, str)
+        or (isinstance(source, list) and all(isinstance(s, str) for s in source))
+    ):
+        shown = "null" if source is None else f"a {type(source).__name__} value"
+        raise ScaffoldError(
+            f"{path}: cell {number}'s source is {shown}; a cell's source is text "
+            "(a string or a list of strings)"
+        )
+    if not isinstance(cell.get("metadata", {}), dict):
+        raise ScaffoldError(f"{path}: cell {number}'s metadata is not an object")
 
 
 def check_python_kernel(path: Path, metadata: dict[str, Any]) -> None:
-    language = metadata.get("kernelspec", {}).get("language") or metadata.get(
-        "language_info", {}
-    ).get("name")
+    kernelspec = metadata.get("kernelspec") or {}
+    language_info = metadata.get("language_info") or {}
+    language = (kernelspec.get("language") if isinstance(kernelspec, dict) else None) or (
+        language_info.get("name") if isinstance(language_info, dict) else None
+    )
     if language and str(language).lower() not in {"python", "python3", "ipython"}:
         raise ScaffoldError(f"{path} uses a {language} kernel; scaffold extracts Python only")
 
@@ -74,9 +117,13 @@ def code_cells(node: Any) -> list[CodeCell]:
         source = cell.get("source", "")
         if isinstance(source, list):
             source = "".join(source)
-        tags = cell.get("metadata", {}).get("tags", [])
-        exported = "export" in tags or bool(_EXPORT_COMMENT.match(_first_code_line(source)))
-        cells.append(CodeCell(number, source, exported, list(cell.get("outputs", []))))
+        tags = (cell.get("metadata") or {}).get("tags", [])
+        tagged = isinstance(tags, list) and "export" in tags
+        exported = tagged or bool(_EXPORT_COMMENT.match(_first_code_line(source)))
+        outputs = cell.get("outputs", [])
+        cells.append(
+            CodeCell(number, source, exported, outputs if isinstance(outputs, list) else [])
+        )
     return cells
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scaffold.errors import ScaffoldError
 from scaffold.notebooks.analysis import (
@@ -13,10 +13,13 @@ from scaffold.notebooks.analysis import (
     GlobalUse,
     Item,
     References,
+    bound_anywhere,
+    callback_sites,
     first_use,
     mutated_names,
     parse_cells,
     references,
+    scoped_calls,
     value_uses,
 )
 from scaffold.notebooks.ipython import ipython_lines, line_kind
@@ -50,6 +53,13 @@ class _Context:
     params: dict[int, set[str]]
     rebound: dict[str, str]  # definitions that are not candidates, and why
     hidden: list[_IPythonLine]  # IPython lines a rewrite cannot pass new parameters into
+    calls: dict[int, list[tuple[ast.Call, frozenset[str]]]] = field(default_factory=dict)
+
+    def scoped_calls(self, item: Item) -> list[tuple[ast.Call, frozenset[str]]]:
+        """The item's calls with the local names around each (computed once)."""
+        if id(item) not in self.calls:
+            self.calls[id(item)] = scoped_calls(item.node)
+        return self.calls[id(item)]
 
     def moving(self, item: Item) -> bool:
         return id(item) in self.refs and id(item) not in self.stays
@@ -102,7 +112,7 @@ def _context(items: list[Item]) -> _Context:
         items=items,
         bindings=bindings,
         candidates=candidates,
-        refs={id(item): references(item.node) for item in candidates},
+        refs={id(item): references(item.node, _source(item)) for item in candidates},
         literals=literals,
         imported=imported,
         value_used=value_uses(items),
@@ -111,6 +121,14 @@ def _context(items: list[Item]) -> _Context:
         rebound=rebound,
         hidden=_hidden_lines(items),
     )
+
+
+def _source(item: Item) -> str | None:
+    """A candidate's own lines (it owns them: column 0, nothing else on them)."""
+    lines = item.masked.python.split("\n")
+    decorators = getattr(item.node, "decorator_list", [])
+    first = min([item.node.lineno, *(d.lineno for d in decorators)])
+    return "\n".join(lines[first - 1 : item.node.end_lineno or item.node.lineno])
 
 
 def _hidden_lines(items: list[Item]) -> list[_IPythonLine]:
@@ -173,6 +191,11 @@ def _resolve_name(context: _Context, item: Item, name: str, at_import: bool) -> 
     if all(b.kind in _DEFS or id(b) in context.refs for b in binders):
         if len(binders) > 1 or not context.moving(binders[0]):
             return f"uses `{name}`, which stays in the notebook"
+        if at_import and context.items.index(binders[0]) > context.items.index(item):
+            return (
+                f"needs `{name}` when it is defined, and `{name}` is defined later "
+                f"({binders[0].where}): move that cell above to extract both"
+            )
         callee_params = context.params[id(binders[0])]
         if callee_params and not at_import and item.kind == "def":
             context.params[id(item)] |= callee_params
@@ -203,11 +226,88 @@ def _check_parameters(context: _Context, item: Item) -> str | None:
     name = item.names[0]
     node = item.node
     assert isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-    if name in context.value_used:
-        return "reads notebook variables and is used other than by a direct call"
+    if name in context.value_used and (reason := _callback_reason(context, item)):
+        return reason
     if node.args.posonlyargs:
         return "reads notebook variables and has positional-only parameters"
-    return _hidden_use(context, name, sorted(context.params[id(item)]))
+    return (
+        _shadow_reason(context, item)
+        or _shadowed_call(context, item)
+        or _hidden_use(context, name, sorted(context.params[id(item)]))
+    )
+
+
+def _callback_reason(context: _Context, item: Item) -> str | None:
+    """None when every use of the function as a value is an argument in notebook code that
+    stays, where ``--rewrite-notebook`` can pass the globals through a lambda."""
+    name, needed = item.names[0], context.params[id(item)]
+    sites = 0
+    for other in context.items:
+        for node, local in callback_sites(other.node):
+            if node.id != name:
+                continue
+            sites += 1
+            if context.moving(other) or needed & local:
+                return "reads notebook variables and is used other than by a direct call"
+    uses = sum(
+        1
+        for other in context.items
+        for sub in ast.walk(other.node)
+        if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, ast.Load)
+    )
+    calls = sum(
+        1
+        for other in context.items
+        for sub in ast.walk(other.node)
+        if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id == name
+    )
+    if sites + calls != uses:
+        return "reads notebook variables and is used other than by a direct call"
+    return None
+
+
+def _shadow_reason(context: _Context, item: Item) -> str | None:
+    """A function reading the notebook's ``df`` while a scope inside it binds ``df``: one
+    parameter cannot stand for both."""
+    clash = context.params[id(item)] & context.refs[id(item)].call_time & bound_anywhere(item.node)
+    for name in sorted(clash):
+        return (
+            f"reads the notebook variable `{name}` and also binds `{name}` in an inner "
+            "scope: rename one to extract it"
+        )
+    return None
+
+
+def _shadowed_call(context: _Context, item: Item) -> str | None:
+    """A call of the function, in code that stays, where a needed global is hidden by a
+    local of the same name: ``name=name`` there would pass the local."""
+    name, needed = item.names[0], context.params[id(item)]
+    for other in context.items:
+        if context.moving(other):
+            continue
+        for call, local in context.scoped_calls(other):
+            hidden = sorted(needed & local)
+            if isinstance(call.func, ast.Name) and call.func.id == name and hidden:
+                where = f"cell {other.cell.number}, line {call.lineno}"
+                return (
+                    f"is called where `{hidden[0]}` is a local name ({where}), so scaffold "
+                    "cannot pass it the notebook's"
+                )
+    return None
+
+
+def argument_names(item: Item, needed: set[str]) -> dict[str, str]:
+    """The parameter carrying each needed global: its own name, or a fresh one (``df_``)
+    when the function binds that name itself (a parameter or a local)."""
+    bound = bound_anywhere(item.node)
+    taken = bound | needed | {n.id for n in ast.walk(item.node) if isinstance(n, ast.Name)}
+    found: dict[str, str] = {}
+    for name in sorted(needed):
+        fresh = name
+        while fresh in bound or (fresh != name and fresh in taken) or fresh in found.values():
+            fresh += "_"
+        found[name] = fresh
+    return found
 
 
 def _hidden_use(context: _Context, name: str, parameters: list[str]) -> str | None:
@@ -233,23 +333,29 @@ def _analysis(context: _Context) -> Analysis:
         if id(context.bindings[name][0]) not in context.refs
     ]
     constants.sort(key=context.items.index)
-    imports = [(context.bindings[name][-1], name) for name in sorted(used & context.imported)]
+    imports = [
+        (binder, name)
+        for name in sorted(used & context.imported)
+        for binder in _binders(context, name)
+    ]
     imports += [
         (item, name)
         for item in context.items
         if item.kind == "future" and moved
         for name in item.names
     ]
+    arguments = {
+        item.names[0]: argument_names(item, context.params[id(item)])
+        for item in moved
+        if context.params[id(item)]
+    }
     analysis = Analysis(
         items=context.items,
         moved=moved,
         constants=constants,
         imports=imports,
-        parameters={
-            item.names[0]: sorted(context.params[id(item)])
-            for item in moved
-            if context.params[id(item)]
-        },
+        parameters={name: list(found.values()) for name, found in arguments.items()},
+        arguments=arguments,
         stays=context.rebound
         | {
             _label(item): reason
@@ -257,8 +363,21 @@ def _analysis(context: _Context) -> Analysis:
             if (reason := context.stays.get(id(item)))
         },
     )
-    analysis.global_uses = _global_uses(context, moved, analysis.parameters)
+    analysis.global_uses = _global_uses(context, moved, arguments)
     return analysis
+
+
+def _binders(context: _Context, name: str) -> list[Item]:
+    """The imports a moved name needs: every ``import a.x`` binding ``a`` (each makes its
+    submodule an attribute of ``a``), else the last one, which is what the notebook sees."""
+    binders = context.bindings[name]
+    dotted = [
+        item
+        for item in binders
+        if isinstance(item.node, ast.Import)
+        and any(a.asname is None and a.name.split(".")[0] == name for a in item.node.names)
+    ]
+    return dotted if len(dotted) == len(binders) else binders[-1:]
 
 
 def _label(item: Item) -> str:
@@ -266,19 +385,23 @@ def _label(item: Item) -> str:
 
 
 def _global_uses(
-    context: _Context, moved: list[Item], parameters: dict[str, list[str]]
+    context: _Context, moved: list[Item], arguments: dict[str, dict[str, str]]
 ) -> list[GlobalUse]:
     uses = []
     for item in moved:
         refs = context.refs[id(item)]
         owner = _label(item)
-        for name in sorted(refs.import_time | refs.call_time):
+        carried = arguments.get(owner, {})
+        for name in sorted(refs.import_time | refs.call_time | set(carried)):
             action = None
-            if name in parameters.get(owner, []):
+            if name in carried:
                 action = "parameter"
             elif name in context.literals:
                 action = "constant"
             if action is not None:
                 where = f"cell {item.cell.number}, line {first_use(item.node, name)}"
-                uses.append(GlobalUse(owner, name, where, action))  # type: ignore[arg-type]
+                param = carried.get(name)
+                fresh = param if param != name else None
+                direct = name in refs.import_time | refs.call_time
+                uses.append(GlobalUse(owner, name, where, action, fresh, not direct))  # type: ignore[arg-type]
     return uses

@@ -5,7 +5,10 @@ skipped with the reason, that fails once unskipped until someone writes it."""
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+import copy
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from scaffold.notebooks.analysis import Analysis, Item
 
@@ -17,28 +20,40 @@ class TestSkeleton:
     text: str
     needs_pytest: bool
     runs: bool  # False: skipped, with the reason in the text
+    imports: list[str] = field(default_factory=list)  # e.g. "import itertools"
 
     __test__ = False  # not a pytest class
 
 
-def skeletons(analysis: Analysis, notebook: str, existing_tests: set[str]) -> list[TestSkeleton]:
+def skeletons(
+    analysis: Analysis, notebook: str, existing_tests: set[str], root: Path | None = None
+) -> list[TestSkeleton]:
+    """``notebook`` is relative to the project ``root``: literal paths in an example call
+    are relative to the notebook's folder, where Jupyter runs it."""
     found = []
+    examples = example_calls(analysis.items)
     for item in analysis.moved:
         node = item.node
         if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
         if node.name.startswith("_") or f"test_{node.name}" in existing_tests:
             continue
-        found.append(_skeleton(analysis, item, node, notebook))
+        found.append(_skeleton(analysis, node, notebook, root, examples.get(node.name)))
     return found
 
 
 def _skeleton(
-    analysis: Analysis, item: Item, node: ast.FunctionDef | ast.AsyncFunctionDef, notebook: str
+    analysis: Analysis,
+    node: ast.FunctionDef | ast.AsyncFunctionDef,
+    notebook: str,
+    root: Path | None,
+    example: tuple[Item, ast.Call] | None,
 ) -> TestSkeleton:
     name = node.name
     reason = None
-    example = _example_call(analysis.items, name)
+    paths = _literal_paths(example[1]) if example else []
+    folder = Path(notebook).parent
+    missing = [p for p in paths if root is None or not (root / folder / p).exists()]
     if isinstance(node, ast.AsyncFunctionDef):
         reason = f"{name} is async: call it with asyncio.run"
     elif name in analysis.parameters:
@@ -46,6 +61,11 @@ def _skeleton(
         reason = f"{name} now takes {needed} (notebook variables): build inputs"
     elif example is None:
         reason = "no call with literal arguments in the notebook: write one"
+    elif missing:
+        reason = (
+            f"the notebook's example reads {missing[0]!r} relative to {folder.as_posix()}/, "
+            "which is not in the project: give it a small input"
+        )
     if reason is not None or example is None:
         reason = reason or "no example call"
         body = (
@@ -54,9 +74,12 @@ def _skeleton(
         text = f"@pytest.mark.skip(reason={_short_lines(reason)})\ndef test_{name}() -> None:\n{body}\n"
         return TestSkeleton(name, f"test_{name}", text, True, False)
     call_item, call = example
-    call_text = ast.unparse(call)
+    imports = ["from pathlib import Path"] if paths else []
+    call_text = ast.unparse(_with_paths(call, folder)) if paths else ast.unparse(call)
     if _is_generator(node):
-        call_text = f"list({call_text})"
+        # A generator may never end: take the first items only.
+        call_text = f"list(itertools.islice({call_text}, {GENERATOR_ITEMS}))"
+        imports.append("import itertools")
     where = f"cell {call_item.cell.number}"
     expected = _saved_output(call_item, call)
     if expected is None:
@@ -64,35 +87,71 @@ def _skeleton(
         body += "    # It fails if the call raises; add an assertion on the result.\n"
         body += f"    {call_text}\n"
         return TestSkeleton(
-            name, f"test_{name}", f"def test_{name}() -> None:\n{body}", False, True
+            name, f"test_{name}", f"def test_{name}() -> None:\n{body}", False, True, imports
         )
     body = f"    # The notebook's example call and its saved output ({where}).\n"
     body += f"    assert {call_text} == {expected}\n"
     needs_pytest = "pytest.approx" in expected
     return TestSkeleton(
-        name, f"test_{name}", f"def test_{name}() -> None:\n{body}", needs_pytest, True
+        name, f"test_{name}", f"def test_{name}() -> None:\n{body}", needs_pytest, True, imports
     )
 
 
-def _short_lines(text: str, width: int = 60) -> str:
-    """A string literal, split into implicitly joined parts when long (line length)."""
-    import textwrap
-
-    if len(repr(text)) <= 76:  # fits the formatter's 88 columns on its own line
-        return repr(text)
-    parts = textwrap.wrap(text, width, drop_whitespace=False)
-    return "(\n    " + "\n    ".join(repr(part) for part in parts) + "\n)"
+GENERATOR_ITEMS = 10
+_PATHLIKE = re.compile(r"^[\w.-]*[/\\][\w./\\-]*$|^[\w-]+\.[A-Za-z][\w]{0,5}$")
 
 
-def _example_call(items: list[Item], name: str) -> tuple[Item, ast.Call] | None:
+def _literal_paths(call: ast.Call) -> list[str]:
+    """String arguments that look like relative file paths (``data/labels.txt``)."""
+    values = [*call.args, *(k.value for k in call.keywords)]
+    return [
+        v.value
+        for v in values
+        if isinstance(v, ast.Constant)
+        and isinstance(v.value, str)
+        and _PATHLIKE.match(v.value)
+        and not v.value.startswith(("/", "http"))
+    ]
+
+
+def _with_paths(call: ast.Call, folder: Path) -> ast.Call:
+    """The call with each relative path argument resolved from the test file's place."""
+    new = copy.deepcopy(call)
+    base = f"Path(__file__).resolve().parents[1] / {folder.as_posix()!r}"
+    new.args = [_resolved(arg, base) for arg in new.args]
+    for keyword in new.keywords:
+        keyword.value = _resolved(keyword.value, base)
+    return new
+
+
+def _resolved(node: ast.expr, base: str) -> ast.expr:
+    if (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and _PATHLIKE.match(node.value)
+    ):
+        return ast.parse(f"str({base} / {node.value!r})", mode="eval").body
+    return node
+
+
+def _short_lines(text: str) -> str:
+    """One string literal: split parts would be joined on one line by the formatter, which
+    ruff then reports (ISC001)."""
+    return repr(text)
+
+
+def example_calls(items: list[Item]) -> dict[str, tuple[Item, ast.Call]]:
+    """The first call with literal arguments of each name, over the notebook's top-level
+    code (one walk for all functions)."""
+    found: dict[str, tuple[Item, ast.Call]] = {}
     for item in items:
         if item.kind in ("def", "class"):
             continue
         for sub in ast.walk(item.node):
-            is_call = isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
-            if is_call and sub.func.id == name and _literal_arguments(sub):  # type: ignore[attr-defined,arg-type]
-                return item, sub  # type: ignore[return-value]
-    return None
+            called = isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
+            if called and sub.func.id not in found and _literal_arguments(sub):  # type: ignore[attr-defined,arg-type]
+                found[sub.func.id] = (item, sub)  # type: ignore[attr-defined,assignment]
+    return found
 
 
 def _literal_arguments(call: ast.Call) -> bool:
@@ -159,6 +218,8 @@ def merge_tests(
     imports = [f"from {package}.{module} import {', '.join(names)}"] if names else []
     if any(s.needs_pytest for s in found) and not _imports_pytest(existing):
         imports.insert(0, "import pytest")
+    extra = sorted({line for s in found for line in s.imports})
+    imports[:0] = [line for line in extra if line not in (existing or "").split("\n")]
     bodies = bodies or "\n\n".join(s.text for s in found)
     if existing is None:
         docstring = (

@@ -1,12 +1,36 @@
-"""The project's own formatter and import sorter, when installed; none is required."""
+"""The project's own formatter and linter over the code extract writes, in one batch.
+
+Every file is written to a temporary copy of the project's layout (with its ruff/black
+configuration files, so per-file settings like ``tests/**`` apply as in the project), then
+ONE ``ruff check --fix`` (safe fixes only, imports sorted) and ONE formatter run go over all
+of them: a folder of notebooks costs two processes, not two per notebook. Nothing is
+required: without the tools the text is left as it is.
+"""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+
+from scaffold import fileio
+
+_CONFIG_FILES = ("pyproject.toml", "ruff.toml", ".ruff.toml")
+# What to do about the rules extracted notebook code breaks most often.
+_HINTS = {
+    "T201": "log through logging.getLogger(__name__) instead of print",
+    "T203": "log through logging.getLogger(__name__) instead of pprint",
+    "B007": "rename the unused loop variable to _",
+    "E722": "catch the exceptions you expect, not everything",
+    "F841": "remove the unused variable",
+    "E741": "give the variable a descriptive name",
+}
 
 
 @cache
@@ -18,39 +42,86 @@ def find_tool(name: str, root: Path) -> str | None:
     return shutil.which(name)
 
 
-def _run(args: list[str], text: str, root: Path) -> str | None:
-    try:
-        result = subprocess.run(
-            args, input=text, cwd=root, capture_output=True, text=True, check=False, timeout=60
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return result.stdout if result.returncode == 0 and result.stdout else None
+@dataclass
+class Job:
+    """One file to format: ``path`` relative to the project root; ``fix``: also apply ruff's
+    safe fixes and report what remains (the module); otherwise only sort imports."""
+
+    path: str
+    text: str
+    fix: bool = True
+    remaining: list[str] = field(default_factory=list)  # "T201 `print` found (x3): hint"
 
 
 def uses_black(root: Path) -> bool:
-    try:
-        return "[tool.black]" in (root / "pyproject.toml").read_text(encoding="utf-8")
-    except OSError:
-        return False
+    """The formatter the project runs, as ``scaffold check`` decides it."""
+    from scaffold.checks.formatter import detect_formatter
+
+    return detect_formatter(root).tool == "black"
 
 
-def format_python(
-    text: str, target: Path, root: Path, sort_imports: bool = True, first_party: str = ""
-) -> str:
-    """``text`` with imports sorted (ruff) and formatted (black when the project configures
-    it, else ruff); unchanged when the tools are missing."""
+def format_jobs(jobs: list[Job], root: Path, first_party: str = "") -> None:
+    """Format every job's text in place (two tool processes for all of them)."""
     ruff = find_tool("ruff", root)
-    filename = ["--stdin-filename", str(target)]
-    if ruff and sort_imports:
-        fix = [ruff, "check", "--select", "I", "--fix", "--exit-zero", "--quiet", *filename]
-        if first_party:  # ruff only knows a module as first-party once its file exists
-            fix += ["--config", f"lint.isort.known-first-party = [{first_party!r}]"]
-        fix.append("-")
-        text = _run(fix, text, root) or text
-    black = find_tool("black", root) if uses_black(root) else None
-    if black:
-        return _run([black, "--quiet", *filename, "-"], text, root) or text
-    if ruff:
-        return _run([ruff, "format", "--quiet", *filename, "-"], text, root) or text
-    return text
+    if not jobs or ruff is None:
+        return
+    with tempfile.TemporaryDirectory(prefix="scaffold-extract-") as tmp:
+        mirror = Path(tmp)
+        for name in _CONFIG_FILES:
+            if (root / name).is_file():
+                shutil.copyfile(root / name, mirror / name)
+        for job in jobs:
+            target = mirror / job.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fileio.write_scratch(target, job.text)
+        _fix(ruff, mirror, [j for j in jobs if j.fix], first_party, select=None)
+        _fix(ruff, mirror, [j for j in jobs if not j.fix], first_party, select="I")
+        black = find_tool("black", root) if uses_black(root) else None
+        files = [str(mirror / job.path) for job in jobs]
+        command = [black, "--quiet", *files] if black else [ruff, "format", "--quiet", *files]
+        _run(command, mirror)
+        for job in jobs:
+            job.text = (mirror / job.path).read_text(encoding="utf-8")
+
+
+def _fix(ruff: str, mirror: Path, jobs: list[Job], first_party: str, select: str | None) -> None:
+    if not jobs:
+        return
+    command = [ruff, "check", "--fix", "--exit-zero", "--output-format", "json", "--no-cache"]
+    command += ["--select", select] if select else ["--extend-select", "I"]
+    if first_party:  # ruff only knows a module as first-party once its file exists
+        command += ["--config", f"lint.isort.known-first-party = [{first_party!r}]"]
+    output = _run([*command, *(str(mirror / job.path) for job in jobs)], mirror)
+    if select is None and output:
+        _remaining(jobs, mirror, output)
+
+
+def _remaining(jobs: list[Job], mirror: Path, output: str) -> None:
+    try:
+        found = json.loads(output)
+    except ValueError:
+        return
+    by_file: dict[str, Counter[tuple[str, str]]] = {}
+    for violation in found:
+        path = Path(violation.get("filename", "")).resolve()
+        try:
+            rel = path.relative_to(mirror.resolve()).as_posix()
+        except ValueError:
+            continue
+        key = (str(violation.get("code") or "?"), str(violation.get("message", "")))
+        by_file.setdefault(rel, Counter())[key] += 1
+    for job in jobs:
+        for (code, message), count in sorted(by_file.get(job.path, Counter()).items()):
+            times = f" (x{count})" if count > 1 else ""
+            hint = f": {_HINTS[code]}" if code in _HINTS else ""
+            job.remaining.append(f"{code} {message}{times}{hint}")
+
+
+def _run(args: list[str], cwd: Path) -> str:
+    try:
+        result = subprocess.run(
+            args, cwd=cwd, capture_output=True, text=True, check=False, timeout=300
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return result.stdout

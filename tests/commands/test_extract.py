@@ -37,7 +37,10 @@ def test_reports_what_moved_the_globals_and_what_stays(project: Path) -> None:
     result = main(project, "notebooks/02-xy-features.ipynb")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Extracted rolling_mean, scaled, WINDOW, scale into demo.features" in out
+    assert (
+        "Extracted rolling_mean, scaled, log_prices, report, WINDOW, scale into demo.features"
+        in out
+    )
     assert (
         "rolling_mean reads notebook global `WINDOW` (cell 2, line 2): now a module constant" in out
     )
@@ -71,7 +74,10 @@ def test_check_with_rewrite_fails_while_the_notebook_holds_moved_code(project: P
     main(project, "notebooks/02-xy-features.ipynb")
     result = main(project, "notebooks/02-xy-features.ipynb", "--check", "--rewrite-notebook")
     assert result.returncode == 1
-    assert "still holds code that moved: rolling_mean, scaled, WINDOW, scale" in result.stdout
+    assert (
+        "still holds code that moved: rolling_mean, scaled, log_prices, report, WINDOW, scale"
+        in result.stdout
+    )
     main(project, "notebooks/02-xy-features.ipynb", "--rewrite-notebook")
     assert (
         main(project, "notebooks/02-xy-features.ipynb", "--check", "--rewrite-notebook").returncode

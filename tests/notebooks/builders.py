@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -34,10 +35,15 @@ def fixture_notebook(project: Path, name: str) -> Path:
 
 
 def write_notebook(path: Path, cells: list[Any], metadata: dict[str, Any] | None = None) -> Path:
-    """Cells: a string is a code cell; ``("md", text)`` markdown; ``(source, tags)`` tagged."""
+    """Cells: a string is a code cell; ``("md", text)`` markdown; ``(source, tags)`` tagged;
+    ``{"source": ..., "tags": ...}`` a code cell whose tags are written as given (any JSON)."""
     built = []
+    odd_tags = {}
     for cell in cells:
-        if isinstance(cell, str):
+        if isinstance(cell, dict):
+            odd_tags[len(built)] = cell["tags"]
+            built.append(new_code_cell(cell["source"]))
+        elif isinstance(cell, str):
             built.append(new_code_cell(cell))
         elif cell[0] == "md":
             built.append(new_markdown_cell(cell[1]))
@@ -46,7 +52,13 @@ def write_notebook(path: Path, cells: list[Any], metadata: dict[str, Any] | None
     for number, cell in enumerate(built):
         cell["id"] = f"cell-{number}"  # stable ids: byte-identical notebooks for equal input
     notebook = new_notebook(cells=built, metadata=metadata or PYTHON_KERNEL)
-    nbformat.write(notebook, path)
+    if not odd_tags:
+        nbformat.write(notebook, path)
+        return path
+    data = json.loads(nbformat.writes(notebook))
+    for index, tags in odd_tags.items():
+        data["cells"][index]["metadata"]["tags"] = tags
+    path.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
     return path
 
 

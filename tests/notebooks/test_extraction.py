@@ -130,9 +130,9 @@ def test_globals_become_constants_or_stay_with_a_reason(project: Path) -> None:
     uses = {(u.owner, u.name, u.action, u.where) for u in result.global_uses}
     assert ("rolling_mean", "WINDOW", "constant", "cell 2, line 2") in uses
     assert ("scaled", "scale", "constant", "cell 3, line 2") in uses
-    assert result.moved == ["rolling_mean", "scaled"]
-    assert "used other than by a direct call" in result.stays["log_prices"]  # map(log_prices, ..)
-    assert result.stays["report"] == "uses `log_prices`, which stays in the notebook"
+    # map(log_prices, ...) in the notebook: the rewrite passes `prices` through a lambda.
+    assert result.moved == ["rolling_mean", "scaled", "log_prices", "report"]
+    assert result.parameters == {"log_prices": ["prices"], "report": ["prices"]}
     assert "`counter`" in result.stays["bump"]
     assert "`display`" in result.stays["show"]
 
@@ -458,6 +458,10 @@ def test_rewrite_keeps_other_cells_and_jupyter_formatting(project: Path) -> None
         ("Feature Engineering", "feature_engineering"),
         ("class", "class_"),
         ("01", "nb_01"),
+        ("cnn-mnist", "cnn_mnist"),
+        ("rnn-mnist", "rnn_mnist"),
+        ("03-cnn-mnist", "mnist"),
+        ("03-model-mnist", "model_mnist"),
     ],
 )
 def test_module_name_comes_from_the_notebook_name(stem: str, module: str) -> None:
