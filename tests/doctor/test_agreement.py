@@ -51,8 +51,13 @@ def test_unrendered_template_syntax_is_a_placeholder(tmp_path: Path) -> None:
 
 def test_the_bundled_templates_documents_pass_in_every_preset(tmp_path: Path) -> None:
     """The bundled template ships them written for its demo model, so doctor stays at 100."""
-    for preset in ("minimal", "full"):
-        project = generate(tmp_path / preset, preset, git=False)
+    for preset in ("minimal", "standard", "full"):
+        project = generate(tmp_path / preset, preset)
         repo = Repo(project)
         assert charter_written(repo).status is Status.PASSED, preset
         assert glossary_written(repo).status is Status.PASSED, preset
+        report = audit(project)
+        failures = [(r.id, r.why) for r in report.failures]
+        if preset != "minimal":  # minimal has no CI and no Dockerfile by design
+            assert report.score == 100, failures
+        assert not [f for f in failures if f[0].startswith("docs.")], failures
