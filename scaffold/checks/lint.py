@@ -79,6 +79,7 @@ class RuffStep:
 
     def _args(self) -> list[str]:
         args = ["check", "--force-exclude", *(["--fix"] if self.context.fix else [])]
+        args += skip_special_files(self.context)
         if self.notebook_paths is None:
             return [*args, "--extend-exclude", NOTEBOOK_GLOB, *map(str, self.context.paths)]
         return [*args, *map(str, self.notebook_paths)]
@@ -94,6 +95,12 @@ class RuffStep:
             hint = "scaffold lint --fix; fix the rest by hand (output above)"
         summary = ruff_summary(result.output, last_line(result.output) or "ruff failed")
         return Outcome(Status.FAILED, summary, hint, result.output, result.command)
+
+
+def skip_special_files(context: CheckContext) -> list[str]:
+    """ruff options that leave out FIFOs and devices named like sources (reading one hangs)."""
+    special = context.project.special_files("*.py", "*.pyi", "*.ipynb")
+    return [arg for path in special for arg in ("--extend-exclude", path.as_posix())]
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,8 @@ class FormatStep:
             return missing_tool(choice.tool)
         check = [] if self.context.fix else ["--check"]
         args = [*(["format", "--force-exclude"] if choice.tool == "ruff" else []), *check]
+        if choice.tool == "ruff":
+            args += skip_special_files(self.context)
         paths = [*args, *map(str, self.context.paths)]
         result = run_tool(tool, paths, self.context.project.root, self.context.fix)
         reason = "" if choice.reason == "the default" else f" ({choice.reason})"
