@@ -188,3 +188,28 @@ def test_template_test_render_neutralises_git_config(tmp_path: Path) -> None:
 
     assert outcome.ok, outcome.summary
     assert not marker.exists()
+
+
+def test_template_test_needs_trust_for_a_template_made_elsewhere(tmp_path: Path) -> None:
+    marker = tmp_path / "tests-ran"
+    template = copier_template(
+        tmp_path / "t",
+        files={"conftest.py": f"from pathlib import Path\nPath({str(marker)!r}).touch()\n"},
+    )
+
+    code, output = scaffold("template", "test", str(template))
+
+    assert code == 2, output
+    assert "--trust" in output and "template init" in output
+    assert not marker.exists()
+
+
+def test_a_template_made_with_template_init_is_trusted_here(tmp_path: Path) -> None:
+    from scaffold.settings import is_own_template
+    from scaffold.teamtemplate.create import init_team_template
+
+    made = init_team_template(tmp_path / "team-template").dest
+    elsewhere = copier_template(tmp_path / "elsewhere")
+
+    assert is_own_template(str(made))
+    assert not is_own_template(str(elsewhere))
