@@ -319,7 +319,7 @@ def _render_engine(
             return _render_copier(request, source, target)
         with templatesafety.sandboxed_cookiecutter(request.trust):
             return _render_cookiecutter(request, template_dir, target)
-    except (ScaffoldError, KeyboardInterrupt):
+    except (ScaffoldError, KeyboardInterrupt, MemoryError):
         raise
     except Exception as exc:
         if refusal := templatesafety.unsafe_jinja(exc):
@@ -341,6 +341,7 @@ def _reason(exc: BaseException) -> str:
 def render(request: RenderRequest) -> RenderResult:
     """Render ``request.source`` into ``request.dest`` or leave nothing behind."""
     from scaffold import templatesafety
+    from scaffold.isolation import render_timeout, run_bounded
     from scaffold.staging import staging_folder
 
     dest = Path(os.path.normpath(request.dest.expanduser().absolute()))
@@ -354,7 +355,11 @@ def render(request: RenderRequest) -> RenderResult:
             check_answer_values(template_dir, engine, request.data)
             if "preset" in request.data:
                 check_preset(template_dir, engine, str(request.data["preset"]))
-            answers = _render_engine(request, engine, template_dir, target)
+            # In a child under a memory bound (and a time bound without prompts).
+            timeout = render_timeout() if request.defaults else None
+            answers = run_bounded(
+                lambda: _render_engine(request, engine, template_dir, target), timeout
+            )
         _validate_answers(answers)
         templatesafety.check_symlinks(target, "the rendered project")
         return _finish(request, dest, engine, answers, target)
