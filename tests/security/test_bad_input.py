@@ -101,3 +101,28 @@ def test_a_fifo_named_like_a_notebook_does_not_hang_lint(tmp_path: Path) -> None
     )  # fmt: skip
     assert "Traceback" not in done.stdout + done.stderr
     assert "stuck.ipynb" not in done.stdout
+
+
+def test_two_new_into_one_dest_one_wins_cleanly(tmp_path: Path) -> None:
+    template = copier_template(tmp_path / "t")
+    dest = tmp_path / "p"
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "scaffold", "new", str(dest), "-t", str(template), "--defaults"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            stdin=subprocess.DEVNULL,
+        )
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    results = [(run.returncode, output) for run, output in zip(runs, outputs, strict=True)]
+
+    codes = sorted(code for code, _ in results)
+    assert codes[0] == 0, results
+    if codes[1] != 0:  # the loser (unless the winner finished before it checked DEST)
+        loser = next(output for code, output in results if code != 0)
+        assert "not empty" in _one_error_line(loser) and "index.lock" not in loser
+    assert (dest / "README.md").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p", "t"]
