@@ -30,13 +30,22 @@ def run_bounded(work: Callable[[], T], timeout: float | None, memory_mb: int = M
     """``work()`` in a forked child; its result, or its ScaffoldError, raised here."""
     if not hasattr(os, "fork"):
         return work()
-    reader, writer = os.pipe()
-    pid = os.fork()
+    # Signals wait until both sides are set up (a Ctrl-C inside fork's own bookkeeping
+    # would otherwise be lost).
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        reader, writer = os.pipe()
+        pid = os.fork()
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        raise
     if pid == 0:  # the child: never returns
         os.close(reader)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         _child(work, writer, memory_mb)
     os.close(writer)
     try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         payload = _collect(reader, pid, timeout)
     except BaseException:
         _kill(pid)

@@ -31,7 +31,7 @@ def load_json(path: Path, what: str = "file") -> Any:
         return json.loads(text)
     except (ValueError, RecursionError) as exc:
         reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise ScaffoldError(f"cannot read {what} {path}: not valid JSON ({reason})") from exc
+        raise ScaffoldError(f"{path} is not a valid {what}: not valid JSON ({reason})") from exc
 
 
 def load_yaml(path: Path, what: str = "file") -> Any:
