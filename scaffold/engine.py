@@ -140,7 +140,9 @@ def local_template(source: str, vcs_ref: str | None) -> Iterator[Path]:
         with _cloned(source, vcs_ref) as path:
             yield path
         return
-    path = Path(source).expanduser()
+    from scaffold.readers import expand_user
+
+    path = expand_user(source, "template")
     if not path.is_dir():
         raise ScaffoldError(f"template not found: {source} is not a folder or a git URL")
     yield path.resolve()

@@ -12,6 +12,14 @@ from typing import Any
 from scaffold.errors import ScaffoldError
 
 
+def expand_user(path: str, what: str = "path") -> Path:
+    """``~/x`` and ``~user/x`` expanded; an unknown user is a ScaffoldError."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError as exc:
+        raise ScaffoldError(f"{what} {path}: no such user's home folder") from exc
+
+
 def read_text(path: Path, what: str = "file") -> str:
     """UTF-8 text of a regular file (a FIFO or device is refused, not waited on)."""
     try:

@@ -109,7 +109,9 @@ def normalise_template(source: str) -> str:
 
     if is_url(source):
         return source
-    path = Path(source).expanduser().resolve()
+    from scaffold.readers import expand_user
+
+    path = expand_user(source, "template").resolve()
     if not path.is_dir():
         raise ScaffoldError(f"template not found: {source} is not a folder or a git URL")
     if not any(
