@@ -10,6 +10,7 @@ import errno
 import os
 import subprocess
 import tempfile
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,7 +20,13 @@ from typing import Any
 from scaffold import fileio
 from scaffold.errors import ScaffoldError
 from scaffold.gitops import NO_PROMPT, failure_reason
-from scaffold.questions import COPIER_FILES, Engine, check_answer_keys, check_preset
+from scaffold.questions import (
+    COPIER_FILES,
+    Engine,
+    check_answer_keys,
+    check_answer_values,
+    check_preset,
+)
 
 _URL_PREFIXES = ("http://", "https://", "git@", "git+", "ssh://", "file://", "gh:", "gl:")
 
@@ -133,7 +140,9 @@ def local_template(source: str, vcs_ref: str | None) -> Iterator[Path]:
         with _cloned(source, vcs_ref) as path:
             yield path
         return
-    path = Path(source).expanduser()
+    from scaffold.readers import expand_user
+
+    path = expand_user(source, "template")
     if not path.is_dir():
         raise ScaffoldError(f"template not found: {source} is not a folder or a git URL")
     yield path.resolve()
@@ -141,24 +150,48 @@ def local_template(source: str, vcs_ref: str | None) -> Iterator[Path]:
 
 def _render_copier(request: RenderRequest, source: str, target: Path) -> dict[str, Any]:
     import copier
+    from copier.errors import UnsafeTemplateError
 
-    copier.run_copy(
-        source,
-        target,
-        data=dict(request.data),
-        user_defaults=dict(request.user_defaults),
-        defaults=request.defaults,
-        vcs_ref=request.vcs_ref,
-        unsafe=request.trust,
-        quiet=True,
-        cleanup_on_error=False,
-    )
+    from scaffold import readers
+
+    with warnings.catch_warnings(record=True) as caught:
+        try:
+            copier.run_copy(
+                source,
+                target,
+                data=dict(request.data),
+                user_defaults=dict(request.user_defaults),
+                defaults=request.defaults,
+                vcs_ref=request.vcs_ref,
+                unsafe=request.trust,
+                quiet=True,
+                cleanup_on_error=False,
+            )
+        except UnsafeTemplateError as exc:
+            features = str(exc).split(":", 1)[-1].splitlines()[0].strip().rstrip(".")
+            raise ScaffoldError(
+                f"the template uses features that run code ({features}); "
+                "pass --trust if you trust the template"
+            ) from exc
+    _show_warnings(caught)
     answers_file = target / ".copier-answers.yml"
     if not answers_file.is_file():
         return dict(request.data)
-    from scaffold import readers
-
     return dict(readers.mapping(readers.load_yaml(answers_file, "answers"), answers_file))
+
+
+def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
+    """Copier's warnings as one plain line each (its dirty-template one names a temp path)."""
+    from copier.errors import DirtyLocalWarning
+
+    from scaffold.console import err
+
+    for warning in caught:
+        if issubclass(warning.category, DirtyLocalWarning):
+            text = "the template folder has uncommitted changes; they were included"
+        else:
+            text = str(warning.message).splitlines()[0]
+        err().print(f"[yellow]warning:[/] {text}", highlight=False)
 
 
 def _cookiecutter_defaults(template: Path, proposed: Mapping[str, Any]) -> dict[str, Any]:
@@ -256,10 +289,15 @@ def _describe(exc: BaseException) -> str:
     return text.splitlines()[0]
 
 
-def _check_template(template_dir: Path, engine: Engine, trust: bool) -> None:
+def _check_template(template_dir: Path, engine: Engine, trust: bool, vcs_ref: str | None) -> None:
     from scaffold import templatesafety
 
     templatesafety.check_symlinks(template_dir, "the template")
+    if vcs_ref not in (None, "HEAD") and templatesafety.git_dir(template_dir) is None:
+        raise ScaffoldError(
+            f"{template_dir} is not a git repository, so it has no ref {vcs_ref!r}; "
+            "leave out the ref to use the folder as it is"
+        )
     templatesafety.check_template_git(template_dir, trust)
     if engine == "cookiecutter":
         templatesafety.check_cookiecutter(template_dir, trust)
@@ -283,7 +321,7 @@ def _render_engine(
             return _render_copier(request, source, target)
         with templatesafety.sandboxed_cookiecutter(request.trust):
             return _render_cookiecutter(request, template_dir, target)
-    except (ScaffoldError, KeyboardInterrupt):
+    except (ScaffoldError, KeyboardInterrupt, MemoryError):
         raise
     except Exception as exc:
         if refusal := templatesafety.unsafe_jinja(exc):
@@ -305,6 +343,7 @@ def _reason(exc: BaseException) -> str:
 def render(request: RenderRequest) -> RenderResult:
     """Render ``request.source`` into ``request.dest`` or leave nothing behind."""
     from scaffold import templatesafety
+    from scaffold.isolation import render_timeout, run_bounded
     from scaffold.staging import staging_folder
 
     dest = Path(os.path.normpath(request.dest.expanduser().absolute()))
@@ -313,11 +352,16 @@ def render(request: RenderRequest) -> RenderResult:
         target = staging / "project"
         with local_template(request.source, request.vcs_ref) as template_dir:
             engine = detect_engine(template_dir)
-            _check_template(template_dir, engine, request.trust)
+            _check_template(template_dir, engine, request.trust, request.vcs_ref)
             check_answer_keys(template_dir, engine, request.data)
+            check_answer_values(template_dir, engine, request.data)
             if "preset" in request.data:
                 check_preset(template_dir, engine, str(request.data["preset"]))
-            answers = _render_engine(request, engine, template_dir, target)
+            # In a child under a memory bound (and a time bound without prompts).
+            timeout = render_timeout() if request.defaults else None
+            answers = run_bounded(
+                lambda: _render_engine(request, engine, template_dir, target), timeout
+            )
         _validate_answers(answers)
         templatesafety.check_symlinks(target, "the rendered project")
         return _finish(request, dest, engine, answers, target)

@@ -30,10 +30,14 @@ def _raise(signum: int, _frame: FrameType | None) -> None:
     raise Interrupted(128 + signum)
 
 
+def _install() -> None:
+    signal.signal(signal.SIGINT, _raise)
+    signal.signal(signal.SIGTERM, _raise)
+
+
 def main() -> None:
     try:
-        signal.signal(signal.SIGINT, _raise)
-        signal.signal(signal.SIGTERM, _raise)
+        _install()
         from scaffold.cli import main as run
 
         run()

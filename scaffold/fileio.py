@@ -54,8 +54,26 @@ def write_scratch(path: Path, text: str) -> None:
         handle.write(text)
 
 
+# A temporary sibling this old was left by a killed run (a live write takes milliseconds).
+STALE_AFTER_SECONDS = 600
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    import glob
+    import time
+
+    cutoff = time.time() - STALE_AFTER_SECONDS
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.scaffold-tmp"):
+        try:
+            if leftover.lstat().st_mtime < cutoff:
+                leftover.unlink()
+        except OSError:
+            pass
+
+
 def _stage(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(path)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".scaffold-tmp", dir=path.parent)
     temporary = Path(name)
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -65,6 +65,23 @@ def check_preset(template_dir: Path, engine: Engine, preset: str) -> None:
         raise ScaffoldError(f"the template {template_dir.name} has no presets; drop --preset")
     if preset not in choices:
         raise ScaffoldError(f"unknown preset {preset!r}; this template has: {', '.join(choices)}")
+
+
+_BOOL_WORDS = {"true", "false", "yes", "no", "y", "n", "1", "0", "on", "off"}
+
+
+def check_answer_values(template_dir: Path, engine: Engine, data: Mapping[str, Any]) -> None:
+    """Refuse a yes/no answer that is not one (copier reads ``fasle`` as true)."""
+    if engine != "copier":
+        return
+    config = read_copier_config(template_dir)
+    for key, value in data.items():
+        question = config.get(key)
+        is_bool = isinstance(question, dict) and question.get("type") == "bool"
+        if is_bool and isinstance(value, str) and value.strip().lower() not in _BOOL_WORDS:
+            raise ScaffoldError(
+                f"--data {key}={value}: {key} is a yes/no question; give true or false"
+            )
 
 
 def check_answer_keys(template_dir: Path, engine: Engine, keys: Iterable[str]) -> None:

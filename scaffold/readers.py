@@ -12,6 +12,14 @@ from typing import Any
 from scaffold.errors import ScaffoldError
 
 
+def expand_user(path: str, what: str = "path") -> Path:
+    """``~/x`` and ``~user/x`` expanded; an unknown user is a ScaffoldError."""
+    try:
+        return Path(path).expanduser()
+    except RuntimeError as exc:
+        raise ScaffoldError(f"{what} {path}: no such user's home folder") from exc
+
+
 def read_text(path: Path, what: str = "file") -> str:
     """UTF-8 text of a regular file (a FIFO or device is refused, not waited on)."""
     try:
@@ -31,7 +39,7 @@ def load_json(path: Path, what: str = "file") -> Any:
         return json.loads(text)
     except (ValueError, RecursionError) as exc:
         reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise ScaffoldError(f"cannot read {what} {path}: not valid JSON ({reason})") from exc
+        raise ScaffoldError(f"{path} is not a valid {what}: not valid JSON ({reason})") from exc
 
 
 def load_yaml(path: Path, what: str = "file") -> Any:

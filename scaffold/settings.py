@@ -29,6 +29,34 @@ def data_dir() -> Path:
     return Path(base) / "scaffold"
 
 
+def _own_templates_file() -> Path:
+    return data_dir() / "own-templates.txt"
+
+
+def remember_own_template(path: Path) -> None:
+    """Record a template this user created with ``scaffold template init``."""
+    from scaffold import fileio
+
+    record = _own_templates_file()
+    record.parent.mkdir(parents=True, exist_ok=True)
+    with fileio.locked(record.parent):
+        fileio.append_text(record, f"{path.resolve()}\n")
+
+
+def is_own_template(source: str) -> bool:
+    """Created on this machine with ``scaffold template init`` (recorded outside the
+    template, so a template cannot claim it)."""
+    record = _own_templates_file()
+    if not record.is_file():
+        return False
+    try:
+        resolved = str(Path(source).expanduser().resolve())
+        lines = record.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return resolved in lines
+
+
 def read_config() -> dict[str, str]:
     from scaffold import readers
 
@@ -81,7 +109,9 @@ def normalise_template(source: str) -> str:
 
     if is_url(source):
         return source
-    path = Path(source).expanduser().resolve()
+    from scaffold.readers import expand_user
+
+    path = expand_user(source, "template").resolve()
     if not path.is_dir():
         raise ScaffoldError(f"template not found: {source} is not a folder or a git URL")
     if not any(

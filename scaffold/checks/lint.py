@@ -122,7 +122,7 @@ class RuffStep:
 
     def _args(self) -> list[str]:
         args = ["check", "--force-exclude", *(["--fix"] if self.context.fix else [])]
-        args += exclude_args(self.context)
+        args += exclude_args(self.context) + skip_special_files(self.context)
         if self.notebook_paths is None:
             return [*args, "--extend-exclude", NOTEBOOK_GLOB, *map(str, self.context.paths)]
         return [*args, *map(str, self.notebook_paths)]
@@ -148,6 +148,12 @@ class RuffStep:
         if self.context.fix:
             return "fix the remaining errors by hand (output above)"
         return "scaffold lint --fix; fix the rest by hand (output above)"
+
+
+def skip_special_files(context: CheckContext) -> list[str]:
+    """ruff options that leave out FIFOs and devices named like sources (reading one hangs)."""
+    special = context.project.special_files("*.py", "*.pyi", "*.ipynb")
+    return [arg for path in special for arg in ("--extend-exclude", path.as_posix())]
 
 
 @dataclass(frozen=True)
@@ -178,6 +184,7 @@ class FormatStep:
             except RuffUnavailable as exc:
                 return Outcome(Status.FAILED, str(exc), exc.hint)
             args = ["format", "--force-exclude", *exclude_args(self.context)]
+            args += skip_special_files(self.context)
             return self._outcome(
                 decision,
                 lambda extra: run_ruff(ruff, [*args, *extra], self._root, self.context.fix),

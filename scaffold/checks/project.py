@@ -138,14 +138,29 @@ class Project:
         In a git repository git-ignored files are left out; everywhere, hidden folders and
         environments are. ``under`` restricts the search to these files or folders.
         """
-        found = self._git_files(pattern) if self.is_git else None
-        if found is None:
-            found = list(self._walk(pattern))
-        paths = [path for path in found if not _hidden_or_skipped(path.parts[:-1])]
+        paths = [path for path in self._candidates(pattern) if (self.root / path).is_file()]
         roots = [self.relative(path) for path in under]
         if roots and Path(".") not in roots:
             paths = [p for p in paths if any(p == r or r in p.parents for r in roots)]
         return sorted(paths)
+
+    def special_files(self, *patterns: str) -> list[Path]:
+        """FIFOs, devices and the like named like source files: a tool reading one would
+        hang, so every step leaves them out."""
+        return sorted(  # walked, not asked of git: git never lists such files
+            path
+            for pattern in patterns
+            for path in self._walk(pattern)
+            if not _hidden_or_skipped(path.parts[:-1])
+            and (self.root / path).exists()
+            and not (self.root / path).is_file()
+        )
+
+    def _candidates(self, pattern: str) -> list[Path]:
+        found = self._git_files(pattern) if self.is_git else None
+        if found is None:
+            found = list(self._walk(pattern))
+        return [path for path in found if not _hidden_or_skipped(path.parts[:-1])]
 
     def relative(self, path: Path) -> Path:
         absolute = path if path.is_absolute() else self.root / path

@@ -14,7 +14,14 @@ def apply(rule: Rule, repo: Repo) -> RuleResult:
         finding = rule.check(repo)
     except OSError as exc:  # an unreadable file fails the rule, not the whole audit
         finding = failed(f"cannot read the repository: {exc}")
-    except (ScaffoldError, ValueError, RecursionError, TypeError, AttributeError) as exc:
+    except (
+        ScaffoldError,
+        ValueError,
+        RecursionError,
+        TypeError,
+        AttributeError,
+        RuntimeError,
+    ) as exc:
         # A broken file (bad notebook, answers, config) is this rule's error row; the audit,
         # and the other repositories of a multi-repo run, go on.
         finding = failed(f"cannot check: {str(exc).splitlines()[0] if str(exc) else exc!r}")

@@ -72,4 +72,7 @@ def init_team_template(dest: Path, force: bool = False) -> InitResult:
     tagged = run_git(dest, "tag", FIRST_VERSION)
     if tagged.returncode != 0:
         raise ScaffoldError(f"git tag failed in {dest}: {tagged.stderr.strip()}")
+    from scaffold.settings import remember_own_template
+
+    remember_own_template(dest)
     return InitResult(dest, FIRST_VERSION, commit)

@@ -34,6 +34,7 @@ def read_record(project: Path) -> TemplateRecord:
     raw = readers.load_yaml(path, "answers file") or {}
     if not isinstance(raw, dict) or not raw.get("_src_path"):
         raise ScaffoldError(f"{path} does not say which template the project came from")
+    readers.expand_user(str(raw["_src_path"]), f"{path}: _src_path")
     commit = raw.get("_commit")
     return TemplateRecord(
         project=project,

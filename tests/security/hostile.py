@@ -11,9 +11,11 @@ from pathlib import Path
 _GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"]
 
 
-def scaffold(*args: str, cwd: Path | None = None, timeout: float = 120) -> tuple[int, str]:
+def scaffold(
+    *args: str, cwd: Path | None = None, timeout: float = 120, **extra_env: str
+) -> tuple[int, str]:
     """Run the real CLI in a child process; exit code and stdout+stderr."""
-    env = {**os.environ, "COLUMNS": "200", "SCAFFOLD_DEBUG": ""}
+    env = {**os.environ, "COLUMNS": "200", "SCAFFOLD_DEBUG": "", **extra_env}
     done = subprocess.run(
         [sys.executable, "-m", "scaffold", *args],
         cwd=cwd,

@@ -92,3 +92,17 @@ def test_a_failed_stage_changes_nothing(tmp_path: Path) -> None:
         fileio.write_files([(first, "new"), (second / "b.txt", "new")])
     assert first.read_text(encoding="utf-8") == "old"
     assert sorted(os.listdir(tmp_path)) == ["a.txt", "sub"]
+
+
+def test_a_stale_temporary_from_a_killed_run_is_removed(tmp_path: Path) -> None:
+    path = tmp_path / "module.py"
+    stale = tmp_path / ".module.py.abc123.scaffold-tmp"
+    fresh = tmp_path / ".module.py.def456.scaffold-tmp"  # maybe another process's, right now
+    for leftover in (stale, fresh):
+        leftover.write_text("half", encoding="utf-8")
+    old = stale.stat().st_mtime - fileio.STALE_AFTER_SECONDS - 1
+    os.utime(stale, (old, old))
+
+    fileio.write_text(path, "new")
+
+    assert sorted(os.listdir(tmp_path)) == [fresh.name, "module.py"]

@@ -174,3 +174,22 @@ def test_doctor_reports_a_broken_notebook_and_goes_on(tmp_path: Path, document: 
     assert [repo.path for repo in report.repos] == [broken.resolve(), fine.resolve()]
     rows = [r for r in report.repos[0].results if "unreadable" in r.why]
     assert len(rows) == 1 and "1 unreadable, not checked" in rows[0].why
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [b"_src_path: ~nosuchuser/template\n_commit: v1\n", b"\xff\xfe not utf-8", b"[1, 2]\n"],
+    ids=["unknown-user", "not-utf8", "not-a-mapping"],
+)
+def test_doctor_and_drift_on_a_broken_answers_file(tmp_path: Path, answers: bytes) -> None:
+    from tests.security.hostile import scaffold
+
+    project = _project(tmp_path)
+    (project / ".copier-answers.yml").write_bytes(answers)
+    for command in (["doctor", str(project), "--json"], ["drift"]):
+        code, output = scaffold(*command, cwd=project)
+        assert "Traceback" not in output and "unexpected" not in output, output
+        if command[0] == "doctor":  # the broken file is a row; the audit goes on
+            assert code in (0, 1) and '"repos"' in output, output
+        else:
+            assert code == 2 and output.count("error: ") == 1, output

@@ -188,3 +188,86 @@ def test_template_test_render_neutralises_git_config(tmp_path: Path) -> None:
 
     assert outcome.ok, outcome.summary
     assert not marker.exists()
+
+
+def test_template_test_needs_trust_for_a_template_made_elsewhere(tmp_path: Path) -> None:
+    marker = tmp_path / "tests-ran"
+    template = copier_template(
+        tmp_path / "t",
+        files={"conftest.py": f"from pathlib import Path\nPath({str(marker)!r}).touch()\n"},
+    )
+
+    code, output = scaffold("template", "test", str(template))
+
+    assert code == 2, output
+    assert "--trust" in output and "template init" in output
+    assert not marker.exists()
+
+
+def test_a_template_made_with_template_init_is_trusted_here(tmp_path: Path) -> None:
+    from scaffold.settings import is_own_template
+    from scaffold.teamtemplate.create import init_team_template
+
+    made = init_team_template(tmp_path / "team-template").dest
+    elsewhere = copier_template(tmp_path / "elsewhere")
+
+    assert is_own_template(str(made))
+    assert not is_own_template(str(elsewhere))
+
+
+ENDLESS = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+
+
+def test_endless_template_stopped_by_the_time_limit(tmp_path: Path) -> None:
+    import time
+
+    template = copier_template(tmp_path / "t", files={"slow.txt.jinja": ENDLESS})
+    started = time.monotonic()
+
+    code, output = scaffold(
+        "new", str(tmp_path / "p"), "-t", str(template), "--defaults",
+        SCAFFOLD_RENDER_TIMEOUT="4",
+    )  # fmt: skip
+
+    assert code == 2, output
+    assert "took longer than 4 s" in output and "Traceback" not in output
+    assert time.monotonic() - started < 60
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t"]
+
+
+def test_memory_hungry_template_stopped_by_the_memory_limit(tmp_path: Path) -> None:
+    template = copier_template(tmp_path / "t", files={"big.txt.jinja": "{{ 'x' * 10**10 }}"})
+
+    code, output = scaffold(
+        "new", str(tmp_path / "p"), "-t", str(template), "--defaults",
+        SCAFFOLD_RENDER_MEMORY_MB="300",
+    )  # fmt: skip
+
+    assert code == 2, output
+    assert "more than 300 MB" in output and "Traceback" not in output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t"]
+
+
+def test_ctrl_c_stops_an_endless_render_at_once(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    template = copier_template(tmp_path / "t", files={"slow.txt.jinja": ENDLESS})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scaffold", "new", str(tmp_path / "p"), "-t", str(template),
+         "--defaults"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
+        env={**os.environ, "SCAFFOLD_RENDER_TIMEOUT": "600"}, start_new_session=True,
+    )  # fmt: skip
+    time.sleep(6)
+    os.killpg(process.pid, signal.SIGINT)  # the whole group, as a terminal's Ctrl-C does
+    started = time.monotonic()
+    _, err = process.communicate(timeout=60)
+
+    assert process.returncode == 130, err
+    assert time.monotonic() - started < 15
+    assert err.strip().splitlines()[-1] == "error: interrupted; nothing was left half-written"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t"]

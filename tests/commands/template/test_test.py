@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow  # builds a uv environment per preset (seconds eac
 def test_every_preset_is_checked_and_a_broken_one_fails(tmp_path: Path) -> None:
     template = make_tiny_template(tmp_path, presets=("small", "broken"))
 
-    code, output = run_cli("template", "test", str(template), "--json")
+    code, output = run_cli("template", "test", str(template), "--json", "--trust")
 
     assert code == 1
     result = json.loads(output)
@@ -36,14 +36,14 @@ def test_every_preset_is_checked_and_a_broken_one_fails(tmp_path: Path) -> None:
 def test_uncommitted_template_change_that_breaks_a_test_fails(tmp_path: Path) -> None:
     template = make_tiny_template(tmp_path, presets=("only",))
     kept = tmp_path / "kept"
-    code, output = run_cli("template", "test", str(template), "--keep", str(kept))
+    code, output = run_cli("template", "test", str(template), "--keep", str(kept), "--trust")
     assert code == 0, output
     assert "All presets pass" in output
     assert (kept / "demo-only" / "tests" / "test_answer.py").is_file()
 
     module = template / "project" / "src" / "tinypkg" / "__init__.py.jinja"
     module.write_text("def answer() -> int:\n    return 0\n", encoding="utf-8")
-    code, output = run_cli("template", "test", str(template))
+    code, output = run_cli("template", "test", str(template), "--trust")
 
     assert code == 1
     assert "FAIL" in output and "assert 0 == 42" in output
@@ -55,7 +55,7 @@ def test_lint_failure_in_generated_code_fails(tmp_path: Path) -> None:
         "import os\n", encoding="utf-8"
     )
 
-    code, output = run_cli("template", "test", str(template), "--json")
+    code, output = run_cli("template", "test", str(template), "--json", "--trust")
 
     assert code == 1
     steps = {s["name"]: s for s in json.loads(output)["presets"][0]["steps"]}
