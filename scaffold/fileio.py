@@ -35,16 +35,29 @@ def write_files(files: Sequence[tuple[Path, str]]) -> None:
             temporary.unlink(missing_ok=True)
 
 
-def _stage(path: Path, text: str) -> Path:
+def write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Replace ``path`` with ``data`` atomically; ``mode``: its permissions (default: kept)."""
+    temporary = _stage(path, data, mode)
+    try:
+        os.replace(temporary, path)
+        _fsync_dir(path.parent)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _stage(path: Path, text: str | bytes, mode: int | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".scaffold-tmp", dir=path.parent)
     temporary = Path(name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else new_file_mode())
+        if mode is None:
+            mode = path.stat().st_mode & 0o7777 if path.exists() else new_file_mode()
+        os.chmod(temporary, mode)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

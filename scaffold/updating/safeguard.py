@@ -9,12 +9,13 @@ update, any of those that copier removed is restored from git and reported.
 from __future__ import annotations
 
 import difflib
-import tempfile
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from scaffold.updating.answers import ANSWERS_FILE, TemplateRecord
+from scaffold.updating.answers import ANSWERS_FILE
 from scaffold.updating.gitstate import restore_from_head
 
 _MAX_COMPARED_BYTES = 200_000  # rename detection compares contents; skip big files
@@ -26,40 +27,48 @@ class KeptFile:
     renamed_to: str | None  # where the template moved it, when that can be told
 
 
-def render_recorded_version(record: TemplateRecord, dest: Path, trust: bool) -> None:
-    """Render the template at the version and with the answers the project records."""
+def render_version(
+    src_path: str, ref: str | None, answers: dict[str, Any], dest: Path, trust: bool
+) -> Path:
+    """Render the template at ``ref`` with ``answers`` into ``dest`` (no tasks run)."""
     import copier
 
     copier.run_copy(
-        record.src_path,
+        src_path,
         dest,
-        data=dict(record.answers),
-        vcs_ref=record.commit,
+        data=dict(answers),
+        vcs_ref=ref,
         defaults=True,
         overwrite=True,
         quiet=True,
         unsafe=trust,
         skip_tasks=True,
     )
+    return dest
+
+
+def template_files(render: Path) -> Iterator[str]:
+    """The files of a render, relative to it, without the answers file."""
+    for path in render.rglob("*"):
+        relative = path.relative_to(render).as_posix()
+        if path.is_file() and not path.is_symlink() and relative != ANSWERS_FILE:
+            yield relative
 
 
 def user_modified(project: Path, old_render: Path) -> dict[str, bytes]:
     """Template files the user changed: path -> the old template's content of that file."""
     modified: dict[str, bytes] = {}
-    for path in old_render.rglob("*"):
-        relative = path.relative_to(old_render).as_posix()
-        if not path.is_file() or path.is_symlink() or relative == ANSWERS_FILE:
-            continue
+    for relative in template_files(old_render):
         mine = project / relative
-        if mine.is_file() and mine.read_bytes() != (original := path.read_bytes()):
+        original = (old_render / relative).read_bytes()
+        if mine.is_file() and mine.read_bytes() != original:
             modified[relative] = original
     return modified
 
 
-def edited_template_files(record: TemplateRecord, trust: bool) -> dict[str, bytes]:
-    with tempfile.TemporaryDirectory(prefix="scaffold-old-render-") as tmp:
-        render_recorded_version(record, Path(tmp) / "old", trust)
-        return user_modified(record.project, Path(tmp) / "old")
+def user_deleted(project: Path, old_render: Path) -> list[str]:
+    """Template files the user deleted from the project."""
+    return sorted(p for p in template_files(old_render) if not os.path.lexists(project / p))
 
 
 def keep_removed_edits(
