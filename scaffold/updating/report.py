@@ -124,6 +124,17 @@ def _show_conflicts(result: UpdateResult) -> None:
 
 def show_drift(result: DriftResult) -> None:
     console = out()
+    if result.recovered:
+        console.print(
+            "[yellow]An earlier scaffold update was stopped while writing;[/] rolled back "
+            f"{plural(len(result.recovered), 'file')} it had changed, the project is as it "
+            "was before it."
+        )
+    if result.unresolved:
+        console.print(
+            f"[bold red]Conflicts from the last update remain[/] in "
+            f"{escape(', '.join(result.unresolved))}; resolve them, then commit."
+        )
     if result.is_current:
         console.print(
             f"[green]Up to date[/] with template {escape(result.template)} "
@@ -135,14 +146,19 @@ def show_drift(result: DriftResult) -> None:
         f"{escape(result.current)}, latest is {escape(result.latest)} "
         f"({plural(len(result.behind), 'version')} behind: {escape(', '.join(result.behind))})"
     )
-    from scaffold.updating.versions import parse_tag
-
-    tags = {str(parse_tag(tag)): tag for tag in result.behind}  # "2.0.0" -> "v2.0.0"
-    for version, entry in result.changelog.items():
-        console.print(f"\n[bold]{escape(tags.get(version, version))}[/]\n{escape(entry)}")
+    _show_changelog(result)
     if result.blocked:
         console.print(
             f"\n[yellow]scaffold update cannot merge them here:[/] {escape(result.blocked)}"
         )
     else:
         console.print("\nRun [bold]scaffold update[/] to pull these changes.")
+
+
+def _show_changelog(result: DriftResult) -> None:
+    from scaffold.updating.versions import parse_tag
+
+    for tag in reversed(result.behind):  # newest first, as changelogs are
+        entry = result.changelog.get(str(parse_tag(tag)))
+        text = escape(entry) if entry else "[dim](no changelog entry)[/]"
+        out().print(f"\n[bold]{escape(tag)}[/]\n{text}")
