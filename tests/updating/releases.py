@@ -50,7 +50,7 @@ def png(colour: tuple[int, int, int], size: int = 4) -> bytes:
 
 def notebook(*sources: str) -> str:
     """A notebook as Jupyter writes it (one-space indent, sorted keys, final newline)."""
-    cells = [
+    cells: list[dict[str, object]] = [
         {
             "cell_type": "code",
             "execution_count": None,
@@ -112,7 +112,9 @@ def _release_v2(template: Path) -> None:
         {
             "copier.yml": COPIER_YML + LICENSE_QUESTION,
             "LICENSE.jinja": "License: {{ license }}\n",
-            "README.md.jinja": README_V1.replace("# {{ project_name }}", "# The {{ project_name }}"),
+            "README.md.jinja": README_V1.replace(
+                "# {{ project_name }}", "# The {{ project_name }}"
+            ),
             "config.txt": CONFIG_V2,
             "CHANGELOG.md": CHANGELOG_V2,
             "docs/guide.md": GUIDE_V1 + "Step two.\n",
