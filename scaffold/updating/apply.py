@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,9 +104,15 @@ def _delete(project: Path, path: str) -> None:
 
 
 def apply_plan(
-    project: Path, state: Path, merged: Merged, plan: Plan, unmerged: dict[str, Any] | None
+    project: Path,
+    state: Path,
+    merged: Merged,
+    plan: Plan,
+    unmerged: dict[str, Any] | None,
+    on_applied: Callable[[], None],
 ) -> None:
-    """Write the plan into the project, all of it or (rolled back) none of it."""
+    """Write the plan into the project, all of it or (rolled back) none of it.
+    ``on_applied`` runs once it is complete, before held signals take effect."""
     _check_untouched(project, merged, plan)
     touched = [*plan.writes, *plan.deletes]
     journal = Journal(
@@ -137,3 +143,4 @@ def apply_plan(
                 ) from exc
             raise
         finish(state)
+        on_applied()

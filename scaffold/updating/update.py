@@ -79,7 +79,7 @@ def update_project(project: Path, to: str | None = None, trust: bool = False) ->
     project = project.expanduser().resolve()
     read_record(project)  # a folder that is no generated project says so first
     require_repo(project)
-    applied = False
+    written: list[str] = []  # set once the apply is complete, before held signals land
     try:
         with interruptible(), locked(project):
             recovered = recover(project)
@@ -92,10 +92,10 @@ def update_project(project: Path, to: str | None = None, trust: bool = False) ->
             if target.nothing_to_do:
                 result.applied, result.latest = False, target.latest
                 return result
-            applied = _update(project, target, trust, result)
+            _update(project, target, trust, result, written)
             return result
     except KeyboardInterrupt:
-        state = "the update was complete before it stopped" if applied else "nothing was changed"
+        state = "the update was complete before it stopped" if written else "nothing was changed"
         raise ScaffoldError(f"interrupted; {state}", exit_code=130) from None
 
 
@@ -113,7 +113,9 @@ def _blocked(result: UpdateResult) -> bool:
     return bool(remaining)
 
 
-def _update(project: Path, target: Target, trust: bool, result: UpdateResult) -> bool:
+def _update(
+    project: Path, target: Target, trust: bool, result: UpdateResult, written: list[str]
+) -> None:
     from scaffold.updating.apply import apply_plan, make_plan
 
     record = read_record(project)
@@ -125,9 +127,10 @@ def _update(project: Path, target: Target, trust: bool, result: UpdateResult) ->
             "files": merged.marked,
             "beside": merged.beside,
         }
-        apply_plan(project, state_dir(project), merged, plan, unmerged)
+        apply_plan(
+            project, state_dir(project), merged, plan, unmerged, lambda: written.append("done")
+        )
     result.take(merged)
-    return True
 
 
 @contextmanager
