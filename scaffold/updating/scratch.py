@@ -29,7 +29,7 @@ IDENTITY = {
 }
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -43,7 +43,7 @@ def clean_stale(folder: Path) -> None:
     """Remove scratch folders of runs whose process no longer exists."""
     for entry in folder.glob(f"{PREFIX}*"):
         pid = entry.name.removeprefix(PREFIX).split("-")[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not alive(int(pid)):
             shutil.rmtree(entry, ignore_errors=True)
 
 

@@ -137,3 +137,13 @@ def tree_hashes(folder: Path) -> dict[str, str]:
             data = os.readlink(path).encode() if path.is_symlink() else path.read_bytes()
             hashes[path.relative_to(folder).as_posix()] = hashlib.sha256(data).hexdigest()
     return hashes
+
+
+def stale_scratch() -> list[Path]:
+    """Scratch folders of update runs that are gone (other runs may be going on)."""
+    import tempfile
+
+    from scaffold.updating.scratch import PREFIX, alive
+
+    found = Path(tempfile.gettempdir()).glob(f"{PREFIX}*")
+    return [p for p in found if not alive(int(p.name.removeprefix(PREFIX).split("-")[0]))]

@@ -12,14 +12,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
 from scaffold.updating.journal import JOURNAL, state_dir
-from tests.updating.releases import tree_hashes
+from tests.updating.releases import stale_scratch, tree_hashes
 from tests.updating.templates import commit_all, generate, git, make_template_v1, release_v2
 from tests.updating.templates import run_cli as cli
 
@@ -183,7 +182,7 @@ def test_interrupted_at_random_moments_the_tree_is_before_or_after_never_a_mix(
         assert code == 0, output
         assert tree_hashes(project) == after, f"run {index}: the update after it is incomplete"
     print(f"outcomes: {outcomes}; {time.monotonic() - started:.0f} s")
-    assert not list(Path(tempfile.gettempdir()).glob("scaffold-update-*"))
+    assert not stale_scratch()
 
 
 def _start(project: Path) -> subprocess.Popen[str]:

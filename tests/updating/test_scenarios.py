@@ -15,6 +15,7 @@ from tests.updating.releases import (
     make_releases,
     notebook,
     png,
+    stale_scratch,
     tree_hashes,
 )
 from tests.updating.templates import commit_all, generate, git, run_cli
@@ -251,7 +252,7 @@ def test_stale_scratch_folders_of_killed_runs_are_removed(project: Path) -> None
     assert run_cli("update", str(project), "--to", "v2.0.0")[0] == 0
 
     assert not stale.exists()
-    assert not list(Path(tempfile.gettempdir()).glob("scaffold-update-*"))
+    assert not stale_scratch()
 
 
 def test_dirty_tree_is_refused_with_nothing_changed(project: Path) -> None:
