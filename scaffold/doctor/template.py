@@ -19,9 +19,14 @@ def template_current(repo: Repo) -> Finding:
     from scaffold.engine import is_url
     from scaffold.updating.answers import read_record
     from scaffold.updating.drift import check_drift
+    from scaffold.updating.journal import recover_unfinished
 
     if not repo.exists(ANSWERS_FILE):
         return skipped(f"no {ANSWERS_FILE}: not generated from a copier template")
+    if rolled_back := recover_unfinished(repo.root):  # a killed `scaffold update`
+        return failed(
+            f"an interrupted `scaffold update` was rolled back ({len(rolled_back)} files)"
+        )
     try:
         record = read_record(repo.root)
     except ScaffoldError as exc:

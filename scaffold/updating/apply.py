@@ -127,8 +127,8 @@ def apply_plan(
         unmerged=read_unmerged(state),
     )
     with held_signals():
-        begin(state, project, journal)
         try:
+            begin(state, project, journal)  # killed or failing in here: nothing written yet
             for path in plan.writes:
                 _put(merged.work / path, project / path)
             for path in plan.deletes:

@@ -87,11 +87,9 @@ def check_drift(project: Path) -> DriftResult:
 
 def _update_state(project: Path) -> tuple[list[str], list[str]]:
     """Roll back a killed ``scaffold update``, if any; the conflicts the last one left."""
-    from scaffold.fileio import locked
     from scaffold.gitops import is_work_tree
-    from scaffold.updating.journal import recover, unresolved
+    from scaffold.updating.journal import recover_unfinished, unresolved
 
     if not is_work_tree(project):
         return [], []
-    with locked(project):
-        return recover(project), unresolved(project)[1]
+    return recover_unfinished(project), unresolved(project)[1]

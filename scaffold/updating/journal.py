@@ -97,6 +97,17 @@ def recover(project: Path) -> list[str]:
     return touched
 
 
+def recover_unfinished(project: Path) -> list[str]:
+    """``recover`` for commands that only look (drift, doctor): a project in git, locked."""
+    from scaffold.fileio import locked
+    from scaffold.gitops import is_work_tree
+
+    if not is_work_tree(project):
+        return []
+    with locked(project):
+        return recover(project)
+
+
 def _roll_back(state: Path, project: Path, data: dict[str, Any]) -> list[str]:
     touched = []
     for index, (path, mode) in enumerate(data["replaced"].items()):

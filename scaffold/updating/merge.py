@@ -16,6 +16,7 @@ from scaffold.errors import ScaffoldError
 from scaffold.gitops import run_git
 from scaffold.updating.answers import TemplateRecord, read_record
 from scaffold.updating.conflicts import has_markers
+from scaffold.updating.copies import kept_renders
 from scaffold.updating.journal import BESIDE
 from scaffold.updating.safeguard import (
     KeptFile,
@@ -70,20 +71,26 @@ def compute(
     project = record.project
     work = root / "work" / project.name
     stamps = copy_project(project, work)
-    old = render_version(
+    (root / "kept").mkdir()
+    with kept_renders(root / "kept") as kept:
+        copier_update(work, ref, trust)
+    merged = Merged(work, stamps, read_record(work).commit or ref)
+    answers = read_record(work).answers
+    old = kept.get("old_copy") or render_version(
         record.src_path, record.commit, record.answers, root / "old" / project.name, trust
     )
-    edited, deleted = user_modified(work, old), user_deleted(work, old)
-    copier_update(work, ref, trust)
-    merged = Merged(work, stamps, read_record(work).commit or ref)
+    edited, deleted = user_modified(project, old, set(stamps)), user_deleted(project, old)
+    new = kept.get("new_copy")
 
     @cache
-    def new_render() -> Path:
-        answers = read_record(work).answers
-        return render_version(record.src_path, ref, answers, root / "new" / project.name, trust)
+    def new_render(only: tuple[str, ...] | None) -> Path:
+        dest = root / ("new-only" if only else "new") / project.name
+        return render_version(record.src_path, ref, answers, dest, trust, list(only or []) or None)
 
     def new_version(path: str) -> bytes | None:
-        return _read(new_render() / path)
+        if new is not None and path not in deleted:  # copier leaves out files you deleted
+            return _read(new / path)
+        return _read(new_render(tuple(deleted) if path in deleted else None) / path)
 
     added = set(_files(work)) - set(stamps)
     merged.kept = keep_removed_edits(work, edited, added)

@@ -41,7 +41,7 @@ def show_update(result: UpdateResult) -> None:
     _show_kept(result)
     _show_skipped(result)
     _show_conflicts(result)
-    if result.patch:
+    if result.patch and not result.applied:
         _show_patch(result.patch)
     elif result.applied:
         console.print("Review with [bold]git diff[/], run [bold]scaffold check[/], then commit.")

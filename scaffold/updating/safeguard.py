@@ -28,15 +28,22 @@ class KeptFile:
 
 
 def render_version(
-    src_path: str, ref: str | None, answers: dict[str, Any], dest: Path, trust: bool
+    src_path: str,
+    ref: str | None,
+    answers: dict[str, Any],
+    dest: Path,
+    trust: bool,
+    only: list[str] | None = None,
 ) -> Path:
-    """Render the template at ``ref`` with ``answers`` into ``dest`` (no tasks run)."""
+    """Render the template at ``ref`` with ``answers`` into ``dest`` (no tasks run);
+    ``only``: just these files of it."""
     import copier
 
     copier.run_copy(
         src_path,
         dest,
         data=dict(answers),
+        exclude=[] if only is None else ["*", *(f"!{_escaped(path)}" for path in only)],
         vcs_ref=ref,
         defaults=True,
         overwrite=True,
@@ -47,18 +54,28 @@ def render_version(
     return dest
 
 
+def _escaped(path: str) -> str:
+    """A path as a gitignore pattern that matches it alone."""
+    return "".join(f"\\{char}" if char in "[]*?!#\\ " else char for char in path)
+
+
 def template_files(render: Path) -> Iterator[str]:
-    """The files of a render, relative to it, without the answers file."""
+    """The files of a render, relative to it, without the answers file and ``.git``."""
     for path in render.rglob("*"):
-        relative = path.relative_to(render).as_posix()
-        if path.is_file() and not path.is_symlink() and relative != ANSWERS_FILE:
-            yield relative
+        relative = path.relative_to(render)
+        if relative.parts[0] == ".git" or relative.as_posix() == ANSWERS_FILE:
+            continue
+        if path.is_file() and not path.is_symlink():
+            yield relative.as_posix()
 
 
-def user_modified(project: Path, old_render: Path) -> dict[str, bytes]:
-    """Template files the user changed: path -> the old template's content of that file."""
+def user_modified(project: Path, old_render: Path, among: set[str]) -> dict[str, bytes]:
+    """Template files the user changed: path -> the old template's content of that file.
+    ``among``: the project's files that count (not ignored ones)."""
     modified: dict[str, bytes] = {}
     for relative in template_files(old_render):
+        if relative not in among:
+            continue
         mine = project / relative
         original = (old_render / relative).read_bytes()
         if mine.is_file() and mine.read_bytes() != original:

@@ -101,7 +101,7 @@ def run_patched(project: Path, after: int, sig: str) -> subprocess.CompletedProc
     )
 
 
-@pytest.mark.parametrize("command", ["update", "drift"])
+@pytest.mark.parametrize("command", ["update", "drift", "doctor"])
 def test_a_kill_while_applying_is_rolled_back_by_the_next_command(
     pristine: tuple[Path, dict[str, str]], tmp_path: Path, command: str
 ) -> None:
@@ -114,9 +114,10 @@ def test_a_kill_while_applying_is_rolled_back_by_the_next_command(
     assert journal_left(project)
     assert tree_hashes(project) not in (before, pristine[1])  # half applied, for now
     code, output = cli(command, str(project))
-    assert "stopped while writing" in output and "rolled back" in output
-    if command == "drift":
-        assert code == 1 and tree_hashes(project) == before
+    assert "rolled back" in output
+    if command != "update":
+        assert tree_hashes(project) == before
+        assert code == (1 if command == "drift" else 0)  # doctor: a finding, not a failure
         assert git(project, "status", "--porcelain") == ""
         code, output = cli("update", str(project))
     assert code == 0, output
@@ -165,7 +166,8 @@ def test_interrupted_at_random_moments_the_tree_is_before_or_after_never_a_mix(
         time.sleep(rng.uniform(0, duration * 1.1))
         process.send_signal(sig)
         _, stderr = process.communicate(timeout=120)
-        if sig == signal.SIGINT and process.returncode not in (0, 130):
+        # 130: scaffold's "interrupted"; -SIGINT: stopped before Python handled signals.
+        if sig == signal.SIGINT and process.returncode not in (0, 130, -signal.SIGINT):
             pytest.fail(f"exit {process.returncode} after SIGINT: {stderr}")
         _, recovery = cli("drift", str(project))
         state = tree_hashes(project)
