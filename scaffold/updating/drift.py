@@ -53,6 +53,13 @@ class DriftResult:
 
 
 def check_drift(project: Path) -> DriftResult:
+    from scaffold.updating.scratch import scratch_area
+
+    with scratch_area():  # template clones go there; a killed run's are removed next time
+        return _check(project)
+
+
+def _check(project: Path) -> DriftResult:
     from scaffold.bundled import missing_release, refresh_for
 
     read_record(project)  # a folder that is no generated project says so first

@@ -26,7 +26,7 @@ def preview_update(project: Path, to: str | None = None, trust: bool = False) ->
     project = project.expanduser().resolve()
     read_record(project)  # a folder that is no generated project says so first
     require_repo(project)
-    with interruptible(), locked(project):
+    with interruptible(), locked(project), scratch_area() as root:
         recovered = recover(project)
         result = start(project)
         result.recovered, result.applied = recovered, False
@@ -35,8 +35,7 @@ def preview_update(project: Path, to: str | None = None, trust: bool = False) ->
             result.latest = target.latest
             return result
         record = read_record(project)
-        with scratch_area() as root:
-            result.take(
-                copier_step(lambda: compute(record, target.ref, trust, root, run_copier_update))
-            )
+        result.take(
+            copier_step(lambda: compute(record, target.ref, trust, root, run_copier_update))
+        )
     return result

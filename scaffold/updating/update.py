@@ -81,7 +81,8 @@ def update_project(project: Path, to: str | None = None, trust: bool = False) ->
     require_repo(project)
     written: list[str] = []  # set once the apply is complete, before held signals land
     try:
-        with interruptible(), locked(project):
+        # Every temporary folder (template clones too) goes in the scratch area.
+        with interruptible(), locked(project), scratch_area() as root:
             recovered = recover(project)
             result = start(project)
             result.recovered = recovered
@@ -92,7 +93,7 @@ def update_project(project: Path, to: str | None = None, trust: bool = False) ->
             if target.nothing_to_do:
                 result.applied, result.latest = False, target.latest
                 return result
-            _update(project, target, trust, result, written)
+            _update(project, target, trust, root, result, written)
             return result
     except KeyboardInterrupt:
         state = "the update was complete before it stopped" if written else "nothing was changed"
@@ -114,22 +115,24 @@ def _blocked(result: UpdateResult) -> bool:
 
 
 def _update(
-    project: Path, target: Target, trust: bool, result: UpdateResult, written: list[str]
+    project: Path,
+    target: Target,
+    trust: bool,
+    root: Path,
+    result: UpdateResult,
+    written: list[str],
 ) -> None:
     from scaffold.updating.apply import apply_plan, make_plan
 
     record = read_record(project)
-    with scratch_area() as root:
-        merged = copier_step(lambda: compute(record, target.ref, trust, root, run_copier_update))
-        plan = make_plan(project, merged)
-        unmerged = {
-            "to_version": merged.to_version,
-            "files": merged.marked,
-            "beside": merged.beside,
-        }
-        apply_plan(
-            project, state_dir(project), merged, plan, unmerged, lambda: written.append("done")
-        )
+    merged = copier_step(lambda: compute(record, target.ref, trust, root, run_copier_update))
+    plan = make_plan(project, merged)
+    unmerged = {
+        "to_version": merged.to_version,
+        "files": merged.marked,
+        "beside": merged.beside,
+    }
+    apply_plan(project, state_dir(project), merged, plan, unmerged, lambda: written.append("done"))
     result.take(merged)
 
 
