@@ -39,8 +39,11 @@ def render_version(
     ``only``: just these files of it."""
     import copier
 
+    source = src_path
+    if only is not None and ref and (exported := _exported(src_path, ref, dest.parent)):
+        source, ref = str(exported), None  # a local repository: no clone needed
     copier.run_copy(
-        src_path,
+        source,
         dest,
         data=dict(answers),
         exclude=[] if only is None else ["*", *(f"!{_escaped(path)}" for path in only)],
@@ -52,6 +55,34 @@ def render_version(
         skip_tasks=True,
     )
     return dest
+
+
+def _exported(src_path: str, ref: str, beside: Path) -> Path | None:
+    """The files of a local template repository at ``ref`` (``git archive``), or None."""
+    import io
+    import subprocess
+    import tarfile
+
+    from scaffold.updating.versions import git_location
+
+    location = Path(git_location(src_path))
+    if not location.is_dir():
+        return None
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", f"{ref}^{{commit}}"],
+        cwd=location,
+        capture_output=True,
+        check=False,
+    )
+    if archive.returncode != 0:
+        return None
+    target = beside / ".template-source"
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        if hasattr(tarfile, "data_filter"):  # Python 3.10.12+, 3.11.4+
+            tar.extractall(target, filter="data")
+        else:  # pragma: no cover - our own git archive of the template
+            tar.extractall(target)
+    return target
 
 
 def _escaped(path: str) -> str:
