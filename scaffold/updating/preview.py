@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scaffold.errors import ScaffoldError
 from scaffold.fileio import locked
 from scaffold.updating.answers import read_record
 from scaffold.updating.gitstate import require_repo
@@ -26,6 +27,13 @@ def preview_update(project: Path, to: str | None = None, trust: bool = False) ->
     project = project.expanduser().resolve()
     read_record(project)  # a folder that is no generated project says so first
     require_repo(project)
+    try:
+        return _preview(project, to, trust)
+    except KeyboardInterrupt:
+        raise ScaffoldError("interrupted; nothing was changed", exit_code=130) from None
+
+
+def _preview(project: Path, to: str | None, trust: bool) -> UpdateResult:
     with interruptible(), locked(project), scratch_area() as root:
         recovered = recover(project)
         result = start(project)
