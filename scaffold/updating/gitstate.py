@@ -44,7 +44,8 @@ def require_clean(project: Path) -> None:
     if changed:
         raise ScaffoldError(
             f"{project} has {len(changed)} uncommitted change(s) (e.g. {changed[0][3:]}); "
-            "commit or stash them first, so the update can be reviewed and undone"
+            "commit them, or stash them with `git stash push --include-untracked -- .` in "
+            "that folder, first, so the update can be reviewed and undone"
         )
 
 
