@@ -146,7 +146,8 @@ def _runs() -> int:
 def test_interrupted_at_random_moments_the_tree_is_before_or_after_never_a_mix(
     pristine: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
-    """50 SIGINT and 50 SIGKILL at random delays over the whole run; after each, the next
+    """50 SIGINT and 50 SIGKILL at random delays over the whole run (0 to 1.5 times an
+    uninterrupted run, which varies with the machine's load); after each, the next
     ``scaffold drift`` (which rolls back a killed apply) must leave exactly the tree before
     the update or exactly the completed one, and ``scaffold update`` must then complete it.
 
@@ -163,7 +164,7 @@ def test_interrupted_at_random_moments_the_tree_is_before_or_after_never_a_mix(
         sig = signal.SIGINT if index % 2 == 0 else signal.SIGKILL
         project = fresh_copy(source, tmp_path / "proj")
         process = _start(project)
-        time.sleep(rng.uniform(0, duration * 1.1))
+        time.sleep(rng.uniform(0, duration * 1.5))  # past the end too: load varies
         process.send_signal(sig)
         _, stderr = process.communicate(timeout=120)
         # 130: scaffold's "interrupted"; -SIGINT: stopped before Python handled signals.
