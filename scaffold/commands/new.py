@@ -140,7 +140,8 @@ def create_project(options: NewOptions, interactive: bool = False) -> NewResult:
                 "give one of them"
             )
         data["preset"] = options.preset
-    enclosing = enclosing_work_tree(options.dest)  # no repository nested in another
+    # No repository nested in another: inside one, the project is left for it to add.
+    enclosing = enclosing_work_tree(options.dest) if options.git else None
     source, vcs_ref, described = _versioned_source(choice.source, choice.is_bundled, options)
     result = render(
         RenderRequest(
