@@ -37,12 +37,22 @@ def tool(name: str) -> str:
 
 
 def sh(args: list[str], cwd: Path, env: dict[str, str]) -> float:
+    return timed(args, cwd, env)[0]
+
+
+def timed(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Wall-clock seconds, and CPU seconds (user + system, the command and its children)."""
+    import resource
+
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(args)} exited {result.returncode}\n{result.stderr}")
-    return elapsed
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    return elapsed, cpu
 
 
 def git(repo: Path, env: dict[str, str], *args: str) -> None:
@@ -123,21 +133,28 @@ def main(argv: list[str] | None = None) -> int:
             ],
         }  # fmt: skip
         times: dict[str, list[float]] = {name: [] for name in commands}
+        cpus: dict[str, list[float]] = {name: [] for name in commands}
         results: dict[str, dict[str, bytes]] = {}
         for index in range(options.runs):
             for name, args in commands.items():  # interleaved, so load hits both alike
                 copy = work / f"{name.split()[0]}-{index}"
                 shutil.copytree(project, copy, symlinks=True)
-                times[name].append(sh(args, copy, env))
+                wall, cpu = timed(args, copy, env)
+                times[name].append(wall)
+                cpus[name].append(cpu)
                 results[name] = files(copy)
-                print(f"  {name} run {index + 1}: {times[name][-1]:.2f}s", file=sys.stderr)
+                print(f"  {name} run {index + 1}: {wall:.2f}s, cpu {cpu:.2f}s", file=sys.stderr)
     first = statistics.median(times["copier update"])
-    print("| command | median | min | max | runs | vs copier |\n|---|--:|--:|--:|--:|--:|")
+    first_cpu = statistics.median(cpus["copier update"])
+    print(
+        "| command | median | min | max | runs | vs copier | CPU (median) | CPU vs copier |\n"
+        "|---|--:|--:|--:|--:|--:|--:|--:|"
+    )
     for name, measured in times.items():
-        median = statistics.median(measured)
+        median, cpu = statistics.median(measured), statistics.median(cpus[name])
         print(
             f"| `{name}` | {median:.2f} s | {min(measured):.2f} s | {max(measured):.2f} s "
-            f"| {len(measured)} | {median / first:.2f}x |"
+            f"| {len(measured)} | {median / first:.2f}x | {cpu:.2f} s | {cpu / first_cpu:.2f}x |"
         )
     same = results["scaffold update"] == results["copier update"]
     differ = sorted(
