@@ -7,19 +7,14 @@ and "ahead" are known up front: no update runs to find out it had nothing to do.
 
 from __future__ import annotations
 
-import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from packaging.version import Version
-
 from scaffold.errors import ScaffoldError
 from scaffold.updating.answers import TemplateRecord
-from scaffold.updating.versions import git_location, list_releases, parse_tag
-
-_DESCRIBE = re.compile(r"^(?P<tag>.+?)(?:-(?P<distance>\d+)-g[0-9a-f]+)?$")
+from scaffold.updating.versions import git_location, list_releases, position
 
 
 @dataclass(frozen=True)
@@ -28,15 +23,6 @@ class Target:
     describe: str  # where it is: "v2.0.0", "v2.0.0-3-gabc1234"
     latest: str  # the newest release tag
     nothing_to_do: bool = False
-
-
-def position(describe: str | None) -> tuple[Version, int] | None:
-    """``"v1.2.0-3-gabc"`` -> (1.2.0, 3): the release and the commits past it."""
-    match = _DESCRIBE.match(describe or "")
-    version = parse_tag(match.group("tag")) if match else None
-    if match is None or version is None:
-        return None
-    return version, int(match.group("distance") or 0)
 
 
 def describe_ref(src_path: str, ref: str) -> str | None:
