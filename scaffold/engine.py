@@ -145,6 +145,15 @@ def local_template(source: str, vcs_ref: str | None) -> Iterator[Path]:
     path = expand_user(source, "template")
     if not path.is_dir():
         raise ScaffoldError(f"template not found: {source} is not a folder or a git URL")
+    if vcs_ref and not any((path / name).is_file() for name in COPIER_FILES):
+        # copier checks a ref out itself; cookiecutter renders whatever is on disk.
+        from scaffold.gitops import is_work_tree
+
+        if not is_work_tree(path):
+            raise ScaffoldError(f"--vcs-ref {vcs_ref} needs a git repository; {source} is not one")
+        with _cloned(str(path.resolve()), vcs_ref) as checkout:
+            yield checkout
+        return
     yield path.resolve()
 
 

@@ -47,11 +47,12 @@ def move(source: Path, target: Path) -> None:
     os.replace(source, target)
 
 
-def write_scratch(path: Path, text: str) -> None:
+def write_scratch(path: Path, content: str | bytes) -> None:
     """Write a file of scaffold's own temporary folders (never a user's file): plain and fast,
     since the folder is thrown away whatever happens."""
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with path.open("wb") as handle:
+        handle.write(data)
 
 
 # A temporary sibling this old was left by a killed run (a live write takes milliseconds).
@@ -71,17 +72,30 @@ def _remove_stale_temporaries(path: Path) -> None:
             pass
 
 
-def _stage(path: Path, text: str) -> Path:
+def write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Replace ``path`` with ``data`` atomically; ``mode``: its permissions (default: kept)."""
+    temporary = _stage(path, data, mode)
+    try:
+        os.replace(temporary, path)
+        _fsync_dir(path.parent)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _stage(path: Path, text: str | bytes, mode: int | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(path)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".scaffold-tmp", dir=path.parent)
     temporary = Path(name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else new_file_mode())
+        if mode is None:
+            mode = path.stat().st_mode & 0o7777 if path.exists() else new_file_mode()
+        os.chmod(temporary, mode)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

@@ -19,7 +19,8 @@ def drift(
     ] = Path("."),
     json: JsonOutput = False,
 ) -> None:
-    """Exit 1 when a newer template version exists, listing what changed since yours."""
+    """Exit 1 when a newer template version exists, listing what changed since yours, or
+    while conflicts from the last update remain."""
     from scaffold.updating.drift import check_drift
     from scaffold.updating.report import print_json, show_drift
 
@@ -28,5 +29,5 @@ def drift(
         print_json(result.to_json())
     else:
         show_drift(result)
-    if not result.is_current:
+    if not result.is_current or result.unresolved:
         raise typer.Exit(1)

@@ -19,7 +19,11 @@ def update(
     ] = Path("."),
     to: Annotated[
         str | None,
-        typer.Option("--to", help="Template version (git tag or ref); default: the newest tag."),
+        typer.Option(
+            "--to",
+            help="A release tag, branch or commit of the template (not older than the "
+            "project's); default: the newest release tag.",
+        ),
     ] = None,
     diff: Annotated[
         bool, typer.Option("--diff", help="Show what would change, file by file; write nothing.")
@@ -31,7 +35,9 @@ def update(
 ) -> None:
     """Update a project to a newer template version, keeping your edits.
 
-    Exits 1 while conflict markers from an update remain in the project.
+    All of the new version or none of it: the merge is computed on a copy and applied in one
+    step. Exits 1 when the update (or, with --diff, the preview) has conflicts, and while
+    conflicts from the last update remain.
     """
     from scaffold.updating.preview import preview_update
     from scaffold.updating.report import print_json, show_update
@@ -42,5 +48,5 @@ def update(
         print_json(result.to_json())
     else:
         show_update(result)
-    if result.conflicts and not diff:
+    if result.conflicts:
         raise typer.Exit(1)

@@ -21,7 +21,12 @@ def template_current(repo: Repo) -> Finding:
     from scaffold.engine import is_url
     from scaffold.updating.answers import read_record
     from scaffold.updating.drift import check_drift
+    from scaffold.updating.journal import recover_unfinished
 
+    if rolled_back := recover_unfinished(repo.root):  # a killed `scaffold update`
+        return failed(
+            f"an interrupted `scaffold update` was rolled back ({len(rolled_back)} files)"
+        )
     try:
         record = read_record(repo.root)
     except ScaffoldError as exc:

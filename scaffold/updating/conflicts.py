@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scaffold.updating.gitstate import present_files
-
 _MAX_BYTES = 2_000_000  # conflict markers are only ever written into text files this small
 
 
@@ -19,7 +17,3 @@ def has_markers(path: Path) -> bool:
         return False
     opening = any(line.startswith(b"<<<<<<< ") or line == b"<<<<<<<" for line in lines)
     return opening and any(line.startswith(b">>>>>>> ") or line == b">>>>>>>" for line in lines)
-
-
-def files_with_conflicts(project: Path) -> list[str]:
-    return sorted(path for path in present_files(project) if has_markers(project / path))

@@ -22,6 +22,15 @@ class DriftResult:
     changelog: dict[str, str] = field(default_factory=dict)  # version -> entry, newest first
     # Why ``scaffold update`` cannot merge here, when it cannot ("" when it can).
     blocked: str = ""
+    recovered: list[str] = field(default_factory=list)  # rolled back from a killed update
+    unresolved: list[str] = field(default_factory=list)  # conflicts the last update left
+
+    @property
+    def no_entry(self) -> list[str]:
+        """Newer versions the changelog says nothing about (all of them without one)."""
+        from scaffold.updating.versions import parse_tag
+
+        return [tag for tag in self.behind if str(parse_tag(tag)) not in self.changelog]
 
     @property
     def is_current(self) -> bool:
@@ -37,12 +46,24 @@ class DriftResult:
             "behind": self.behind,
             "changelog": self.changelog,
             "update_blocked": self.blocked,
+            "no_changelog_entry": self.no_entry,
+            "recovered": self.recovered,
+            "unresolved_conflicts": self.unresolved,
         }
 
 
 def check_drift(project: Path) -> DriftResult:
+    from scaffold.updating.scratch import scratch_area
+
+    with scratch_area():  # template clones go there; a killed run's are removed next time
+        return _check(project)
+
+
+def _check(project: Path) -> DriftResult:
     from scaffold.bundled import missing_release, refresh_for
 
+    read_record(project)  # a folder that is no generated project says so first
+    recovered, unresolved = _update_state(project)
     record = read_record(project)
     refresh_for(record.src_path)
     current = version_of_commit(require_version(record))
@@ -66,4 +87,16 @@ def check_drift(project: Path) -> DriftResult:
         behind=[release.tag for release in newer],
         changelog=changelog,
         blocked=missing_release(record.src_path, record.commit or "") if newer else "",
+        recovered=recovered,
+        unresolved=unresolved,
     )
+
+
+def _update_state(project: Path) -> tuple[list[str], list[str]]:
+    """Roll back a killed ``scaffold update``, if any; the conflicts the last one left."""
+    from scaffold.gitops import is_work_tree
+    from scaffold.updating.journal import recover_unfinished, unresolved
+
+    if not is_work_tree(project):
+        return [], []
+    return recover_unfinished(project), unresolved(project)[1]

@@ -44,7 +44,8 @@ def require_clean(project: Path) -> None:
     if changed:
         raise ScaffoldError(
             f"{project} has {len(changed)} uncommitted change(s) (e.g. {changed[0][3:]}); "
-            "commit or stash them first, so the update can be reviewed and undone"
+            "commit them, or stash them with `git stash push --include-untracked -- .` in "
+            "that folder, first, so the update can be reviewed and undone"
         )
 
 
@@ -53,3 +54,14 @@ def restore_from_head(project: Path, path: str) -> None:
     result = run_git(project, "checkout", "HEAD", "--", path)
     if result.returncode != 0:
         raise ScaffoldError(f"cannot restore {path} from git: {result.stderr.strip()}")
+
+
+def enclosing_work_tree(path: Path) -> Path | None:
+    """The git work tree ``path`` is (or would be, once created) inside, if any."""
+    existing = path.expanduser().absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return None
+    result = run_git(existing, "rev-parse", "--show-toplevel")
+    return Path(result.stdout.strip()) if result.returncode == 0 else None

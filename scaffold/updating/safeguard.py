@@ -9,12 +9,13 @@ update, any of those that copier removed is restored from git and reported.
 from __future__ import annotations
 
 import difflib
-import tempfile
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from scaffold.updating.answers import ANSWERS_FILE, TemplateRecord
+from scaffold.updating.answers import ANSWERS_FILE
 from scaffold.updating.gitstate import restore_from_head
 
 _MAX_COMPARED_BYTES = 200_000  # rename detection compares contents; skip big files
@@ -26,40 +27,96 @@ class KeptFile:
     renamed_to: str | None  # where the template moved it, when that can be told
 
 
-def render_recorded_version(record: TemplateRecord, dest: Path, trust: bool) -> None:
-    """Render the template at the version and with the answers the project records."""
+def render_version(
+    src_path: str,
+    ref: str | None,
+    answers: dict[str, Any],
+    dest: Path,
+    trust: bool,
+    only: list[str] | None = None,
+) -> Path:
+    """Render the template at ``ref`` with ``answers`` into ``dest`` (no tasks run);
+    ``only``: just these files of it."""
     import copier
 
+    source = src_path
+    if only is not None and ref and (exported := _exported(src_path, ref, dest.parent)):
+        source, ref = str(exported), None  # a local repository: no clone needed
     copier.run_copy(
-        record.src_path,
+        source,
         dest,
-        data=dict(record.answers),
-        vcs_ref=record.commit,
+        data=dict(answers),
+        exclude=[] if only is None else ["*", *(f"!{_escaped(path)}" for path in only)],
+        vcs_ref=ref,
         defaults=True,
         overwrite=True,
         quiet=True,
         unsafe=trust,
         skip_tasks=True,
     )
+    return dest
 
 
-def user_modified(project: Path, old_render: Path) -> dict[str, bytes]:
-    """Template files the user changed: path -> the old template's content of that file."""
+def _exported(src_path: str, ref: str, beside: Path) -> Path | None:
+    """The files of a local template repository at ``ref`` (``git archive``), or None."""
+    import io
+    import subprocess
+    import tarfile
+
+    from scaffold.updating.versions import git_location
+
+    location = Path(git_location(src_path))
+    if not location.is_dir():
+        return None
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", f"{ref}^{{commit}}"],
+        cwd=location,
+        capture_output=True,
+        check=False,
+    )
+    if archive.returncode != 0:
+        return None
+    target = beside / ".template-source"
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        if hasattr(tarfile, "data_filter"):  # Python 3.10.12+, 3.11.4+
+            tar.extractall(target, filter="data")
+        else:  # pragma: no cover - our own git archive of the template
+            tar.extractall(target)
+    return target
+
+
+def _escaped(path: str) -> str:
+    """A path as a gitignore pattern that matches it alone."""
+    return "".join(f"\\{char}" if char in "[]*?!#\\ " else char for char in path)
+
+
+def template_files(render: Path) -> Iterator[str]:
+    """The files of a render, relative to it, without the answers file and ``.git``."""
+    for path in render.rglob("*"):
+        relative = path.relative_to(render)
+        if relative.parts[0] == ".git" or relative.as_posix() == ANSWERS_FILE:
+            continue
+        if path.is_file() and not path.is_symlink():
+            yield relative.as_posix()
+
+
+def user_modified(project: Path, old_render: Path, among: set[str]) -> dict[str, bytes]:
+    """Template files the user changed: path -> the old template's content of that file.
+    ``among``: the project's files that count (not ignored ones)."""
     modified: dict[str, bytes] = {}
-    for path in old_render.rglob("*"):
-        relative = path.relative_to(old_render).as_posix()
-        if not path.is_file() or path.is_symlink() or relative == ANSWERS_FILE:
+    for relative in template_files(old_render):
+        if relative not in among:
             continue
         mine = project / relative
-        if mine.is_file() and mine.read_bytes() != (original := path.read_bytes()):
+        original = (old_render / relative).read_bytes()
+        if mine.is_file() and mine.read_bytes() != original:
             modified[relative] = original
     return modified
 
 
-def edited_template_files(record: TemplateRecord, trust: bool) -> dict[str, bytes]:
-    with tempfile.TemporaryDirectory(prefix="scaffold-old-render-") as tmp:
-        render_recorded_version(record, Path(tmp) / "old", trust)
-        return user_modified(record.project, Path(tmp) / "old")
+def user_deleted(project: Path, old_render: Path) -> list[str]:
+    """Template files the user deleted from the project."""
+    return sorted(p for p in template_files(old_render) if not os.path.lexists(project / p))
 
 
 def keep_removed_edits(

@@ -1,37 +1,32 @@
-"""``scaffold update``: copier's 3-way update, made safe for user edits and conflicts."""
+"""``scaffold update``: copier's 3-way update as a transaction.
+
+The merge is computed in a scratch copy of the project (``merge.compute``), checked, then
+moved into the project in one short journaled step (``apply``): an update is all of the new
+template version or none of it, also under Ctrl-C, SIGTERM or a kill.
+"""
 
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from scaffold.bundled import refresh_for, require_release
 from scaffold.errors import ScaffoldError
-from scaffold.gitops import run_git
-from scaffold.updating.answers import TemplateRecord, read_record, require_version
-from scaffold.updating.conflicts import files_with_conflicts
-from scaffold.updating.gitstate import (
-    present_files,
-    require_clean,
-    require_repo,
-    status_lines,
-    tracked_files,
-)
-from scaffold.updating.safeguard import KeptFile, edited_template_files, keep_removed_edits
-from scaffold.updating.versions import list_releases, version_of_commit
+from scaffold.fileio import locked
+from scaffold.updating.answers import read_record, require_version
+from scaffold.updating.gitstate import require_clean, require_repo
+from scaffold.updating.journal import recover, state_dir, unresolved
+from scaffold.updating.merge import FileChange, Merged, compute
+from scaffold.updating.safeguard import KeptFile
+from scaffold.updating.scratch import scratch_area
+from scaffold.updating.target import Target, resolve_target
 
 T = TypeVar("T")
-_STATUS = {"M": "modified", "A": "added", "D": "deleted", "R": "renamed", "?": "added"}
-
-
-@dataclass(frozen=True)
-class FileChange:
-    path: str
-    change: str  # added, modified, deleted, renamed, conflict
+__all__ = ["FileChange", "UpdateResult", "update_project"]
 
 
 @dataclass
@@ -43,12 +38,17 @@ class UpdateResult:
     changes: list[FileChange] = field(default_factory=list)
     kept: list[KeptFile] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
-    applied: bool = True  # False for --diff previews and when already up to date
+    beside: list[str] = field(default_factory=list)  # conflicts kept whole, NAME.template
+    skipped: list[str] = field(default_factory=list)  # template changes to files you deleted
+    recovered: list[str] = field(default_factory=list)  # rolled back from a killed update
+    applied: bool = True  # False for --diff previews and when there is nothing to do
     patch: str = ""  # the unified diff, for --diff
+    latest: str = ""  # the newest release, set when there is nothing to do
+    blocked: bool = False  # conflicts from the last update are unresolved
 
     @property
     def up_to_date(self) -> bool:
-        return self.from_version == self.to_version and not self.changes
+        return bool(self.latest)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,92 +60,102 @@ class UpdateResult:
             "changes": [{"path": c.path, "change": c.change} for c in self.changes],
             "kept": [{"path": k.path, "renamed_to": k.renamed_to} for k in self.kept],
             "conflicts": self.conflicts,
+            "kept_whole": self.beside,
+            "deleted_but_changed": self.skipped,
+            "recovered": self.recovered,
+            "blocked": self.blocked,
             "patch": self.patch,
         }
 
-
-def target_ref(record: TemplateRecord, to: str | None) -> str:
-    """The template ref to update to: ``--to``, else the newest version tag."""
-    releases = list_releases(record.src_path, prereleases=bool(to))
-    if to:
-        return _checked_target(record, to, [release.tag for release in releases])
-    if not releases:
-        raise ScaffoldError(f"template {record.src_path} has no version tags to update to")
-    return releases[-1].tag
+    def take(self, merged: Merged) -> None:
+        self.to_version = merged.to_version
+        self.changes, self.patch, self.kept = merged.changes, merged.patch, merged.kept
+        self.conflicts, self.beside, self.skipped = merged.conflicts, merged.beside, merged.skipped
 
 
-_COMMIT = re.compile(r"^[0-9a-f]{7,40}$")
-
-
-def _checked_target(record: TemplateRecord, to: str, tags: list[str]) -> str:
-    """``--to`` names a tag of the template (or a commit) and is not older than the project."""
-    if to not in tags and not _COMMIT.match(to):
-        known = ", ".join(tags[-5:]) or "none"
-        raise ScaffoldError(f"template {record.src_path} has no tag {to!r} (latest tags: {known})")
-    current, wanted = version_of_commit(record.commit), version_of_commit(to)
-    if current is not None and wanted is not None and wanted < current:
-        raise ScaffoldError(
-            f"{to} is older than the project's template version {record.commit}; "
-            "scaffold update does not downgrade"
-        )
-    return to
-
-
-def is_current(record: TemplateRecord, ref: str) -> bool:
-    current = version_of_commit(record.commit)
-    target = version_of_commit(ref)
-    return current is not None and current == target and record.commit == ref
-
-
-def update_project(
-    project: Path, to: str | None = None, trust: bool = False, undo_hint: bool = True
-) -> UpdateResult:
-    """Update ``project`` in place. Conflicts left behind are listed in the result.
-    ``undo_hint``: a failure says how to undo a partial update (not for throwaway copies)."""
+def update_project(project: Path, to: str | None = None, trust: bool = False) -> UpdateResult:
+    """Update ``project`` in place: all of the new version or nothing. Conflicts left behind
+    are listed in the result."""
     project = project.expanduser().resolve()
+    read_record(project)  # a folder that is no generated project says so first
+    require_repo(project)
+    written: list[str] = []  # set once the apply is complete, before held signals land
+    try:
+        # Every temporary folder (template clones too) goes in the scratch area.
+        with interruptible(), locked(project), scratch_area() as root:
+            recovered = recover(project)
+            result = start(project)
+            result.recovered = recovered
+            if _blocked(result):
+                return result
+            require_clean(project)
+            target = resolve_target(read_record(project), to)
+            if target.nothing_to_do:
+                result.applied, result.latest = False, target.latest
+                return result
+            _update(project, target, trust, root, result, written)
+            return result
+    except KeyboardInterrupt:
+        state = "the update was complete before it stopped" if written else "nothing was changed"
+        raise ScaffoldError(f"interrupted; {state}", exit_code=130) from None
+
+
+def start(project: Path) -> UpdateResult:
     record = read_record(project)
     version = require_version(record)
-    require_repo(project)
-    result = UpdateResult(project, record.src_path, version, version)
-    if remaining := files_with_conflicts(project):
-        result.applied = False
-        result.conflicts = remaining
-        return result
-    require_clean(project)
-    refresh_for(record.src_path)
-    require_release(record.src_path, version)
-    ref = target_ref(record, to)
-    if is_current(record, ref):
-        result.applied = False
-        return result
-    return _apply(record, ref, trust, result, undo_hint)
+    return UpdateResult(project, record.src_path, version, version)
 
 
-def _apply(
-    record: TemplateRecord, ref: str, trust: bool, result: UpdateResult, undo_hint: bool
-) -> UpdateResult:
-    project = record.project
-    edited = _copier_step(lambda: edited_template_files(record, trust))
-    before = tracked_files(project)
+def _blocked(result: UpdateResult) -> bool:
+    """Conflicts the last update left, still unresolved, stop this one."""
+    _, remaining = unresolved(result.project)
+    if remaining:
+        result.applied, result.conflicts, result.blocked = False, remaining, True
+    return bool(remaining)
+
+
+def _update(
+    project: Path,
+    target: Target,
+    trust: bool,
+    root: Path,
+    result: UpdateResult,
+    written: list[str],
+) -> None:
+    from scaffold.updating.apply import apply_plan, make_plan
+
+    record = read_record(project)
+    merged = copier_step(lambda: compute(record, target.ref, trust, root, run_copier_update))
+    plan = make_plan(project, merged)
+    unmerged = {
+        "to_version": merged.to_version,
+        "files": merged.marked,
+        "beside": merged.beside,
+    }
+    apply_plan(project, state_dir(project), merged, plan, unmerged, lambda: written.append("done"))
+    result.take(merged)
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """SIGTERM stops an update like Ctrl-C does: scratch folders removed, tree untouched."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
     try:
-        _copier_step(lambda: _run_copier_update(project, ref, trust))
-    except ScaffoldError as exc:
-        if not undo_hint:
-            raise
-        # The tree was clean before, so everything changed since came from the update.
-        raise ScaffoldError(
-            f"{exc} (the project may be partly updated; undo with "
-            "`git reset --hard && git clean -fd`)"
-        ) from exc
-    added = present_files(project) - before
-    result.kept = keep_removed_edits(project, edited, added)
-    result.to_version = read_record(project).commit or ref
-    result.conflicts = files_with_conflicts(project)
-    result.changes = changes_in(project, set(result.conflicts))
-    return result
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
-def _run_copier_update(project: Path, ref: str, trust: bool) -> None:
+def run_copier_update(project: Path, ref: str, trust: bool) -> None:
     import copier
 
     copier.run_update(
@@ -160,7 +170,7 @@ def _run_copier_update(project: Path, ref: str, trust: bool) -> None:
     )
 
 
-def _copier_step(step: Callable[[], T]) -> T:
+def copier_step(step: Callable[[], T]) -> T:
     """Run a copier call; its failures become one-line ScaffoldErrors."""
     try:
         return step()
@@ -172,18 +182,4 @@ def _copier_step(step: Callable[[], T]) -> T:
         message = (str(exc).strip() or type(exc).__name__).splitlines()[0]
         if type(exc).__name__ == "UnsafeTemplateError":
             message += "; pass --trust if you trust this template"
-        raise ScaffoldError(f"the template update failed: {message}") from exc
-
-
-def changes_in(project: Path, conflicts: set[str]) -> list[FileChange]:
-    """What the update changed, file by file, from ``git status``."""
-    prefix = run_git(project, "rev-parse", "--show-prefix").stdout.strip()
-    changes = []
-    for line in status_lines(project):
-        code, path = line[:2], line[3:].split(" -> ")[-1].strip('"').removeprefix(prefix)
-        if path in conflicts:
-            change = "conflict"
-        else:
-            change = _STATUS.get(code.strip()[:1] or "M", "modified")
-        changes.append(FileChange(path, change))
-    return changes
+        raise ScaffoldError(f"the template update failed: {message} (nothing was changed)") from exc

@@ -40,6 +40,15 @@ def version_of_commit(describe: str | None) -> Version | None:
     return parse_tag(match.group("tag")) if match else None
 
 
+def position(describe: str | None) -> tuple[Version, int] | None:
+    """``"v1.2.0-3-gabc"`` -> (1.2.0, 3): the release a ref is on and the commits past it."""
+    match = _DESCRIBE.match(describe or "")
+    version = parse_tag(match.group("tag")) if match else None
+    if match is None or version is None:
+        return None
+    return version, int(match.group("distance") or 0)
+
+
 def git_location(src_path: str) -> str:
     """What ``git`` can read the template from: a URL as is, a local path made absolute."""
     if is_url(src_path):

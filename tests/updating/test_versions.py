@@ -48,3 +48,13 @@ def test_entries_between_versions_newest_first_with_their_subsections() -> None:
     assert list(entries) == ["1.2.0", "1.1.0"]
     assert entries["1.2.0"] == "### Added\n- serving"
     assert entries["1.1.0"] == "- logging"
+
+
+def test_a_ref_is_placed_by_its_release_and_the_commits_past_it() -> None:
+    from scaffold.updating.versions import position
+
+    assert position("v1.2.0") == (Version("1.2.0"), 0)
+    assert position("v1.2.0-3-gabc1234") == (Version("1.2.0"), 3)
+    assert position("v1.2.0-3-gabc1234") > position("v1.2.0")  # type: ignore[operator]
+    assert position("v1.10.0") > position("v1.9.0-40-gabc1234")  # type: ignore[operator]
+    assert position("abc1234") is None
