@@ -65,6 +65,7 @@ class App:
     name: str
     args: list[str]
     env: dict[str, str] = field(default_factory=dict)
+    project: str = NAME  # the folder of the generated project it runs in
 
 
 @dataclass
@@ -92,11 +93,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def make_project(folder: Path) -> Path:
+def make_project(folder: Path, dest: str = NAME, **data: str) -> Path:
     from scaffold import projectenv
     from scaffold.commands.new import NewOptions, create_project
 
-    options = NewOptions(dest=folder / NAME, preset="standard", defaults=True, git=False)
+    data = {"project_name": NAME, **data}  # the same package in every folder
+    options = NewOptions(dest=folder / dest, preset="standard", data=data, defaults=True, git=False)
     project = create_project(options).render.dest
     print("building the project's environment...", file=sys.stderr)
     projectenv.build_env(project)
@@ -109,7 +111,8 @@ def make_project(folder: Path) -> Path:
     return project
 
 
-def start(project: Path, app: App, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start(folder: Path, app: App, port: int, log: Path) -> subprocess.Popen[bytes]:
+    project = folder / app.project
     env = {**os.environ, **app.env}
     args = [a.replace("{port}", str(port)) for a in app.args]
     with log.open("ab") as sink:
@@ -164,14 +167,14 @@ def body_of(project: Path, batch: int) -> bytes:
     return json.dumps({"records": rows[:batch]}).encode()
 
 
-def measure(project: Path, apps: Sequence[App], seconds: float, log: Path,
+def measure(folder: Path, apps: Sequence[App], seconds: float, log: Path,
             concurrency: Sequence[int] = CONCURRENCY, batches: Sequence[int] = BATCHES) -> list[Cell]:  # fmt: skip
     ports = {app.name: free_port() for app in apps}
-    servers = [start(project, app, ports[app.name], log) for app in apps]
+    servers = [start(folder, app, ports[app.name], log) for app in apps]
     cells = []
     try:
         for batch in batches:
-            body = body_of(project, batch)
+            body = body_of(folder / NAME, batch)
             for index, level in enumerate(concurrency):
                 order = apps if index % 2 == 0 else list(reversed(apps))
                 for app in order:
@@ -205,10 +208,10 @@ def table(cells: list[Cell], peer: str) -> str:
     return "\n".join(lines)
 
 
-def generated(name: str, **env: str) -> App:
+def generated(name: str, project: str = NAME, **env: str) -> App:
     settings = {f"{NAME.upper()}_{key.upper()}": value for key, value in env.items()}
     return App(name, [".venv/bin/python", "-m", f"{NAME}.cli", "serve", "--port", "{port}"],
-               {f"{NAME.upper()}_ENVIRONMENT": "prod", **settings})  # fmt: skip
+               {f"{NAME.upper()}_ENVIRONMENT": "prod", **settings}, project)  # fmt: skip
 
 
 BARE = App("bare FastAPI", [".venv/bin/uvicorn", "bare:app", "--port", "{port}", "--no-access-log"])
@@ -219,9 +222,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="load per cell")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        project = make_project(Path(tmp))
-        log = Path(tmp) / "servers.log"
-        cells = measure(project, [generated("generated service"), BARE], args.seconds, log)
+        folder = Path(tmp)
+        make_project(folder)
+        make_project(folder, "no-metrics", metrics="false")
+        apps = [
+            generated("service: metrics + prediction log"),
+            generated("service: metrics, no prediction log", prediction_log="false"),
+            generated("service without metrics", "no-metrics"),
+            BARE,
+        ]
+        cells = measure(folder, apps, args.seconds, folder / "servers.log")
     sys.stdout.write(table(cells, BARE.name) + "\n")
     return 0
 
