@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -220,7 +221,12 @@ BARE = App("bare FastAPI", [".venv/bin/uvicorn", "bare:app", "--port", "{port}",
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=3.0, help="load per cell")
+    parser.add_argument(
+        "--challenger", action="store_true", help="champion, shadow and canary instead"
+    )
     args = parser.parse_args(argv)
+    if args.challenger:
+        return challenger_modes(args.seconds)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         make_project(folder)
@@ -233,6 +239,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
         cells = measure(folder, apps, args.seconds, folder / "servers.log")
     sys.stdout.write(table(cells, BARE.name) + "\n")
+    return 0
+
+
+def challenger_modes(seconds: float) -> int:
+    """The service with a challenger (a copy of the champion's model) in each strategy."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        project = make_project(folder, challenger="true")
+        shutil.copy(project / "models" / "model.joblib", project / "models" / "challenger.joblib")
+        challenger = {"challenger_model_path": "models/challenger.joblib"}
+        apps = [
+            generated("champion"),
+            generated("shadow", model_strategy="shadow", **challenger),
+            generated("canary 0.5", model_strategy="canary", canary_fraction="0.5", **challenger),
+        ]
+        cells = measure(folder, apps, seconds, folder / "servers.log", concurrency=(1, 8))
+    sys.stdout.write(table(cells, "champion") + "\n")
     return 0
 
 
