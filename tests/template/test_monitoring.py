@@ -20,8 +20,8 @@ from tests.template.conftest import ProjectFactory, package_of
 # What the service exports at /metrics (agreed with the metrics work; docs/monitoring.md),
 # plus the drift gauges `monitor` writes to reports/drift.prom.
 SERVICE_METRICS = {
-    "http_requests_total",
-    "http_request_duration_seconds",
+    "{pkg}_http_requests_total",
+    "{pkg}_http_request_duration_seconds",
     "{pkg}_predictions_total",
     "{pkg}_prediction_probability",
     "{pkg}_records_per_request",
@@ -89,7 +89,12 @@ def test_rules_and_dashboard_use_only_exported_metrics(rendered: ProjectFactory)
     exprs += dashboard_exprs(project)
     used = set().union(*(metric_names(e.replace("$__rate_interval", "5m")) for e in exprs))
     assert used <= known_series(pkg), used - known_series(pkg)
-    assert {f"{pkg}_predictions_total", "http_request_duration_seconds_bucket"} <= used
+    assert {f"{pkg}_predictions_total", f"{pkg}_http_request_duration_seconds_bucket"} <= used
+    # ... and the service exports each of them (metrics.py names them f"{PREFIX}_...").
+    exported = (project / "src" / pkg / "metrics.py").read_text()
+    for name in SERVICE_METRICS - {"{pkg}_drift_detected", "{pkg}_drift_share"}:
+        base = name.removesuffix("_total").replace("{pkg}", "{PREFIX}")
+        assert f'f"{base}"' in exported, name
     runbook = (project / "docs" / "monitoring.md").read_text()
     for rule in (r for g in rules["groups"] for r in g["rules"]):
         anchor = rule["annotations"]["runbook"].split("#")[1]
