@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="batch-bench-") as temporary:
         work = Path(temporary)
-        print("generating and building the project...", file=sys.stderr)
+        print("preparing the project...", file=sys.stderr)
         project, package = prepare(work, args.project)
         python = str(project / ".venv" / "bin" / "python")
         model = {f"{package.upper()}_MODEL_PATH": str(work / "model.joblib")}

@@ -56,3 +56,20 @@ def test_extract_benchmark_completes(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "3 notebooks" in result.stdout
     assert result.stdout.count("notebooks/s") == 4
+
+
+@pytest.mark.slow
+def test_batch_benchmark_completes_with_checked_outputs(tmp_path: Path) -> None:
+    """The script checks each Dask output against pandas + predict before printing."""
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "batch_speed.py"), "--rows", "8000"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        timeout=1200,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "| pandas + `predict`, one process |" in result.stdout
+    assert "| `batch_predict`, 2 workers |" in result.stdout
+    assert result.stdout.count(" MB") >= 6
