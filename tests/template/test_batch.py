@@ -120,29 +120,6 @@ def summary(result: subprocess.CompletedProcess[str]) -> dict[str, object]:
     return loaded
 
 
-def test_a_million_rows_on_two_workers_match_predict(scoring: Scoring, tmp_path: Path) -> None:
-    local = scoring.project / "data" / "local.parquet"
-    remote = scoring.project / "data" / "remote.parquet"
-    on_local = summary(scoring.batch(str(scoring.input), str(local), "--workers", "2"))
-    assert on_local["rows"] == ROWS
-    assert (on_local["workers"], on_local["model_loads"]) == (2, 2)
-    with dask_cluster(scoring, 2, tmp_path) as address:
-        result = scoring.batch(str(scoring.input), str(remote), "--scheduler", address)
-    on_remote = summary(result)
-    assert (on_remote["rows"], on_remote["workers"], on_remote["model_loads"]) == (ROWS, 2, 2)
-    compared = scoring.helper(
-        "compare",
-        scoring.package,
-        "models/model.joblib",
-        str(scoring.input),
-        str(local),
-        str(remote),
-    )
-    assert json.loads(compared.stdout) == {"rows": ROWS, "problems": []}
-    hidden = [p.name for p in (scoring.project / "data").iterdir() if p.name.startswith(".")]
-    assert hidden == [], "no temporary file left"
-
-
 def unwritable_folder(tmp_path: Path) -> Path:
     """A folder this process cannot create files in: permission bits stop everyone but
     root; sysfs refuses new files even to root."""
@@ -209,3 +186,26 @@ def test_full_preset_checks_stay_green(built: ProjectFactory) -> None:
     run([str(venv / "ruff"), "format", "--check", "."], project)
     doctor = run([tool("scaffold"), "doctor", "--json", "--min-score", "100", "."], project)
     assert [repo["score"] for repo in json.loads(doctor.stdout)["repos"]] == [100]
+
+
+def test_a_million_rows_on_two_workers_match_predict(scoring: Scoring, tmp_path: Path) -> None:
+    local = scoring.project / "data" / "local.parquet"
+    remote = scoring.project / "data" / "remote.parquet"
+    on_local = summary(scoring.batch(str(scoring.input), str(local), "--workers", "2"))
+    assert on_local["rows"] == ROWS
+    assert (on_local["workers"], on_local["model_loads"]) == (2, 2)
+    with dask_cluster(scoring, 2, tmp_path) as address:
+        result = scoring.batch(str(scoring.input), str(remote), "--scheduler", address)
+    on_remote = summary(result)
+    assert (on_remote["rows"], on_remote["workers"], on_remote["model_loads"]) == (ROWS, 2, 2)
+    compared = scoring.helper(
+        "compare",
+        scoring.package,
+        "models/model.joblib",
+        str(scoring.input),
+        str(local),
+        str(remote),
+    )
+    assert json.loads(compared.stdout) == {"rows": ROWS, "problems": []}
+    hidden = [p.name for p in (scoring.project / "data").iterdir() if p.name.startswith(".")]
+    assert hidden == [], "no temporary file left"
