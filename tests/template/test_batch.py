@@ -179,12 +179,17 @@ def test_export_onnx_matches_scikit_learn(scoring: Scoring) -> None:
     assert (scoring.project / "models" / "model.onnx").stat().st_size > 1_000
 
 
-def test_full_preset_checks_stay_green(built: ProjectFactory) -> None:
+def test_full_preset_checks_stay_green(built: ProjectFactory, tmp_path: Path) -> None:
     project = built("full")
     venv = project / ".venv" / "bin"
     run([str(venv / "ruff"), "check", "."], project)
     run([str(venv / "ruff"), "format", "--check", "."], project)
-    doctor = run([tool("scaffold"), "doctor", "--json", "--min-score", "100", "."], project)
+    # A home of its own: the bundled template's releases are this checkout's, not those
+    # another scaffold installation on the machine recorded in the shared data folder.
+    home = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+    home["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    command = [tool("scaffold"), "doctor", "--json", "--min-score", "100", "."]
+    doctor = run(command, project, {**os.environ, **home})
     assert [repo["score"] for repo in json.loads(doctor.stdout)["repos"]] == [100]
 
 
