@@ -212,5 +212,5 @@ def test_a_million_rows_on_two_workers_match_predict(scoring: Scoring, tmp_path:
         str(remote),
     )
     assert json.loads(compared.stdout) == {"rows": ROWS, "problems": []}
-    hidden = [p.name for p in (scoring.project / "data").iterdir() if p.name.startswith(".")]
-    assert hidden == [], "no temporary file left"
+    temporary = [p.name for p in (scoring.project / "data").glob(".*.tmp")]
+    assert temporary == [], "no temporary file left"
