@@ -74,3 +74,20 @@ def test_the_large_doctor_repository_has_1000_files_and_scores_100(tmp_path: Pat
     assert (
         why["print.none"] == "no print() in 641 library modules (40 suppressed with # noqa: T201)"
     )
+
+
+@pytest.mark.slow
+def test_batch_benchmark_completes_with_checked_outputs(tmp_path: Path) -> None:
+    """The script checks each Dask output against pandas + predict before printing."""
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "batch_speed.py"), "--rows", "8000"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        timeout=1200,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "| pandas + `predict`, one process |" in result.stdout
+    assert "| `batch_predict`, 2 workers |" in result.stdout
+    assert result.stdout.count(" MB") >= 6
