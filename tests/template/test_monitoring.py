@@ -282,3 +282,45 @@ def test_prediction_logs_and_reports_stay_out_of_the_image(rendered: ProjectFact
     ignore = DockerIgnore.load(rendered("full"))
     kept_out = ["logs/predictions.jsonl", "reports/drift.html", "deploy/monitoring/alerts.yml"]
     assert [p for p in kept_out if not ignore.excluded(Path(p))] == []
+
+
+# The whole path: the real service writes the prediction log, `monitor` reads it.
+HELD_OUT_ROWS = textwrap.dedent(
+    """
+    import json, sys
+    from {pkg}.data import load_dataset, split_dataset
+
+    dataset = load_dataset()
+    split = split_dataset(dataset)
+    rows = split.x_test.copy()
+    for name in sys.argv[1:]:
+        column = dataset.feature_names.index(name)
+        rows[:, column] += 5 * split.x_train[:, column].std()
+    print(json.dumps([dict(zip(dataset.feature_names, map(float, r))) for r in rows]))
+    """
+)
+
+
+@pytest.mark.slow
+def test_the_services_own_prediction_log_feeds_the_drift_report(monitored: Path) -> None:
+    from tests.template.service import Service
+
+    python = str(monitored / ".venv" / "bin" / "python")
+    script = HELD_OUT_ROWS.format(pkg=package_of(monitored))
+    verdicts = {}
+    for name, shifted in (("served-held-out", []), ("served-shifted", SHIFTED)):
+        rows = json.loads(run([python, "-c", script, *shifted], monitored).stdout)
+        log = monitored / "logs" / f"{name}.jsonl"
+        settings = {"environment": "prod", "prediction_log_path": str(log)}
+        with Service(monitored, settings, workers=1) as service:
+            answers = [
+                service.post("/predict", {"records": rows[start : start + 3]})
+                for start in range(0, len(rows), 3)
+            ]
+        assert {status for status, _, _ in answers} == {200}
+        assert len(log.read_text().splitlines()) == len(answers)
+        verdicts[name] = monitor(monitored, f"logs/{name}.jsonl")
+    assert verdicts["served-held-out"].returncode == 0, verdicts["served-held-out"].stderr
+    shifted_run = verdicts["served-shifted"]
+    assert shifted_run.returncode == 1, shifted_run.stderr
+    assert sorted(json.loads(shifted_run.stdout)["drifted_features"]) == sorted(SHIFTED)
