@@ -8,22 +8,8 @@ import pytest
 
 from scaffold.checks.formatter import Strength, detect_formatter
 from scaffold.errors import ScaffoldError
-
-RUFF_HOOK = """\
-repos:
-- repo: https://github.com/astral-sh/ruff-pre-commit
-  rev: v0.6.9
-  hooks:
-  - id: ruff
-  - id: ruff-format
-"""
-BLACK_HOOK = """\
-repos:
-- repo: https://github.com/psf/black
-  rev: 24.8.0
-  hooks:
-  - id: black
-"""
+from tests.checks.shapes import BLACK_PRE_COMMIT as BLACK_HOOK
+from tests.checks.shapes import RUFF_PRE_COMMIT as RUFF_HOOK
 
 
 def repo(root: Path, files: dict[str, str]) -> Path:
