@@ -54,6 +54,7 @@ def test_two_extracts_into_one_module_keep_every_function(tmp_path: Path) -> Non
             stderr=subprocess.STDOUT,
             text=True,
             env=env,
+            cwd=project,  # the working directory's project receives the code
         )
         for side in ("a", "b")
     ]
