@@ -162,15 +162,18 @@ def differences(
     One deliberate exception, where the original notebook did not run from top to bottom:
     a cell that raised ``NameError`` for a name the rewrite now imports (used before the
     cell defining it, which the import at the first moved definition's place now precedes).
-    The comparison ends there, as what follows depended on that failure."""
+    The comparison ends there, as what follows depended on that failure, also when the
+    rewritten cell raised the same error."""
     found = []
     for cell_id, outputs in original.items():
         after = rewritten.get(cell_id, [])
-        if outputs == after:
-            continue
         if any(kind == "error" and _names_moved(text, moved) for kind, text in outputs):
+            # Ends the comparison even when both sides raised it: the rewrite may have failed
+            # at another line of the cell (a bound callback looks the name up later), so the
+            # two runs go on from different partial states.
             break
-        found.append(f"cell {cell_id}: {outputs!r} became {after!r}")
+        if outputs != after:
+            found.append(f"cell {cell_id}: {outputs!r} became {after!r}")
     return found
 
 
