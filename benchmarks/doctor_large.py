@@ -144,7 +144,10 @@ def files() -> dict[str, str]:
     for p in range(40):
         for i in range(5):
             out[f"tests/sub{p}/test_mod{i}.py"] = TEST.format(p=p, i=i)
-    out |= {f"docs/page{i}.md": f"# Page {i}\n\n" + "Some text. " * 200 for i in range(79)}
+    out |= {f"docs/page{i}.md": f"# Page {i}\n\n" + "Some text. " * 200 for i in range(77)}
+    # What the team agreed before starting (doctor's docs.charter and docs.glossary rules).
+    out["docs/project-charter.md"] = "# Charter\n\n" + "Users, KPIs, budgets and owners. " * 20
+    out["docs/glossary.md"] = "# Glossary\n\n" + "Drift: inputs moving away from training. " * 10
     out |= {f"notebooks/{i:02d}-explore.ipynb": NOTEBOOK.format(i=i) for i in range(30)}
     out |= {f"configs/env{i}.yaml": f"name: env{i}\nthreads: {i}\n" for i in range(40)}
     out |= {f".github/workflows/ci{i}.yml": WORKFLOW for i in range(3)}
