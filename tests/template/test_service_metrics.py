@@ -33,6 +33,21 @@ def value(text: str, name: str, **labels: str) -> float:
     return samples(text).get((name, frozenset(labels.items())), 0.0)
 
 
+def settled_metrics(service: Service) -> str:
+    """/metrics once it stops moving: a request is counted just after its response is sent,
+    so a scrape right after the last answer (the readiness probe's too) can miss it."""
+    import time
+
+    previous = service.get("/metrics")[2].decode()
+    for _ in range(25):
+        time.sleep(0.2)
+        current = service.get("/metrics")[2].decode()
+        if samples(current) == samples(previous):
+            return current
+        previous = current
+    return previous
+
+
 @pytest.fixture(scope="module", params=["standard", "full"])
 def project(
     request: pytest.FixtureRequest, built: ProjectFactory, tmp_path_factory: pytest.TempPathFactory
@@ -48,12 +63,12 @@ def test_metrics_move_by_exactly_the_requests_sent(project: Path, workers: int) 
     log = project / "logs" / f"predictions-{workers}.jsonl"
     settings = {"environment": "prod", "prediction_log_path": str(log)}
     with Service(project, settings, workers=workers) as service:
-        before = service.get("/metrics")[2].decode()
+        before = settled_metrics(service)
         records = feature_records(service, 3)
         answers = [service.post("/predict", {"records": records[: 1 + i % 3]}) for i in range(12)]
         rejected = [service.post("/predict", {"records": []}) for _ in range(2)]
         health = [service.get("/health") for _ in range(5)]
-        after = service.get("/metrics")[2].decode()
+        after = settled_metrics(service)
     assert all(status == 200 for status, _, _ in answers + health)
     assert all(status == 422 for status, _, _ in rejected)
     version = json.loads(health[0][2])["model_version"]
