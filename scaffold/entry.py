@@ -24,7 +24,14 @@ class Interrupted(BaseException):
         self.exit_code = exit_code
 
 
-def _raise(signum: int, _frame: FrameType | None) -> None:
+def _raise(signum: int, frame: FrameType | None) -> None:
+    if frame is not None and frame.f_code.co_filename.startswith("<frozen"):
+        # Inside the import machinery (its weakref callbacks swallow exceptions, printing a
+        # traceback and carrying on): deliver the signal again a moment later, outside it.
+        import threading
+
+        threading.Timer(0.05, os.kill, (os.getpid(), signum)).start()
+        return
     # Once is enough: a second signal during the cleanup must not cut the cleanup short.
     signal.signal(signum, signal.SIG_IGN)
     raise Interrupted(128 + signum)
