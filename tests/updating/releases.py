@@ -17,13 +17,12 @@ import zlib
 from pathlib import Path
 
 from tests.updating.templates import (
-    ANSWERS,
     CONFIG_V1,
     COPIER_YML,
     README_V1,
-    RENAMED,
     commit_all,
     git,
+    v1_files,
     write,
 )
 
@@ -83,12 +82,7 @@ def make_releases(root: Path) -> Path:
     write(
         template,
         {
-            "copier.yml": COPIER_YML,
-            "{{ _copier_conf.answers_file }}.jinja": ANSWERS,
-            "README.md.jinja": README_V1,
-            "config.txt": CONFIG_V1,
-            "old_name.txt": RENAMED,
-            "obsolete.txt": "this file goes away in v2\n",
+            **v1_files(),
             "docs/guide.md": GUIDE_V1,
             "notebooks/explore.ipynb": notebook(*NOTEBOOK_V1),
         },

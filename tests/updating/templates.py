@@ -47,20 +47,22 @@ def commit_all(repo: Path, message: str, tag: str | None = None) -> None:
         git(repo, "tag", tag)
 
 
+def v1_files() -> dict[str, str]:
+    """The files of every test template's v1.0.0."""
+    return {
+        "copier.yml": COPIER_YML,
+        "{{ _copier_conf.answers_file }}.jinja": ANSWERS,
+        "README.md.jinja": README_V1,
+        "config.txt": CONFIG_V1,
+        "old_name.txt": RENAMED,
+        "obsolete.txt": "this file goes away in v2\n",
+    }
+
+
 def make_template_v1(root: Path) -> Path:
     template = root / "tpl"
     template.mkdir()
-    write(
-        template,
-        {
-            "copier.yml": COPIER_YML,
-            "{{ _copier_conf.answers_file }}.jinja": ANSWERS,
-            "README.md.jinja": README_V1,
-            "config.txt": CONFIG_V1,
-            "old_name.txt": RENAMED,
-            "obsolete.txt": "this file goes away in v2\n",
-        },
-    )
+    write(template, v1_files())
     git(template, "init", "--quiet", "--initial-branch=main")
     commit_all(template, "v1", "v1.0.0")
     return template
