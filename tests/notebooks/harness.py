@@ -160,8 +160,10 @@ def differences(
     """Cells whose outputs differ; a cell the rewrite removed must have had no output.
 
     One deliberate exception, where the original notebook did not run from top to bottom:
-    a cell that raised ``NameError`` for a name the rewrite now imports (used before the
-    cell defining it, which the import at the first moved definition's place now precedes).
+    a cell that raised ``NameError`` for a name the rewrite now provides (``moved``: the
+    names it imports into the notebook, used before the cell defining them, which the
+    import at the first moved definition's place now precedes, and the names the module
+    binds for the moved code, such as an import the notebook ran only after the call).
     The comparison ends there, as what follows depended on that failure, also when the
     rewritten cell raised the same error."""
     found = []
@@ -180,3 +182,17 @@ def differences(
 def _names_moved(error: str, moved: frozenset[str]) -> bool:
     match = re.match(r"NameError: name '(\w+)' is not defined", error)
     return bool(match and match[1] in moved)
+
+
+def module_names(source: str) -> frozenset[str]:
+    """The names a module's top level binds by import: what a moved function may now find
+    that the notebook, run top to bottom, bound only later."""
+    import ast
+
+    names: set[str] = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Import):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            names.update(alias.asname or alias.name for alias in node.names)
+    return frozenset(names)
