@@ -20,13 +20,13 @@ def write_text(path: Path, text: str) -> None:
     write_files([(path, text)])
 
 
-def write_files(files: Sequence[tuple[Path, str]]) -> None:
+def write_files(files: Sequence[tuple[Path, str | bytes]]) -> None:
     """Stage every file as a temporary sibling (written and fsynced), then rename each in."""
     staged: list[tuple[Path, Path]] = []
     try:
         for path, text in files:
             staged.append((_stage(path, text), path))
-        with _signals_held():  # Ctrl-C or SIGTERM lands after the last rename, not between
+        with signals_held():  # Ctrl-C or SIGTERM lands after the last rename, not between
             for temporary, path in staged:
                 os.replace(temporary, path)
         for folder in {path.parent for _, path in staged}:
@@ -76,7 +76,8 @@ def write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
     """Replace ``path`` with ``data`` atomically; ``mode``: its permissions (default: kept)."""
     temporary = _stage(path, data, mode)
     try:
-        os.replace(temporary, path)
+        with signals_held():  # the rename happens, or the temporary is removed: no leftover
+            os.replace(temporary, path)
         _fsync_dir(path.parent)
     finally:
         temporary.unlink(missing_ok=True)
@@ -103,7 +104,7 @@ def _stage(path: Path, text: str | bytes, mode: int | None = None) -> Path:
 
 
 @contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
     """Hold SIGINT and SIGTERM back (delivered on exit) on the main thread."""
     import signal
     import threading
