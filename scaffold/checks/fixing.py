@@ -64,6 +64,8 @@ def fixing_in_scratch(context: CheckContext) -> Iterator[CheckContext]:
 
 
 def _mirror(root: Path, scratch: Path) -> Mirror:
+    from scaffold.fileio import write_scratch
+
     mirror = Mirror(scratch / "fs" / root.relative_to(root.anchor))
     mirror.root.mkdir(parents=True)
     # The folders above the root: their configuration applies too (a monorepo's ruff.toml).
@@ -82,7 +84,7 @@ def _mirror(root: Path, scratch: Path) -> Mirror:
             continue  # unreadable: the lint step reports it
         target = mirror.root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        write_scratch(target, data)
         if relative.suffix in SOURCES:
             mirror.originals[relative] = data
     return mirror
