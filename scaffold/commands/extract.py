@@ -129,12 +129,10 @@ def result_data(result: ExtractResult) -> dict[str, object]:
 
 
 def _render_check(result: ExtractResult, problems: list[str], json_output: bool) -> None:
-    from scaffold.console import out
+    from scaffold.console import out, print_json
 
     if json_output:
-        import json
-
-        out().print_json(json.dumps({"in_sync": not problems, "differences": problems}))
+        print_json({"in_sync": not problems, "differences": problems})
         return
     if not problems:
         module = _from_here(result.module_path)
@@ -155,12 +153,10 @@ def _from_here(path: Path) -> str:
 def _render(result: ExtractResult, json_output: bool) -> None:
     from rich.markup import escape
 
-    from scaffold.console import out
+    from scaffold.console import out, print_json
 
     if json_output:
-        import json
-
-        out().print_json(json.dumps(result_data(result)))
+        print_json(result_data(result))
         return
     console = out()
     if not result.moved and not result.constants:
