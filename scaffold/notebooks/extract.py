@@ -284,8 +284,8 @@ def _module_change(
     if not found or not analysis.moved + analysis.constants:
         return None if current is None else FileChange(path, old, current)
     base = current or f'{header}\n"""Code extracted from {rel} by scaffold extract."""\n'
-    text = prune_imports(merge(base, header, found))
-    check_importable(text, relative(path, root))
+    text, tree = prune_imports(merge(base, header, found))
+    check_importable(text, relative(path, root), tree)
     return FileChange(path, old, text)
 
 
