@@ -13,7 +13,6 @@ from __future__ import annotations
 import ast
 import builtins
 import symtable
-from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Literal
@@ -52,12 +51,14 @@ class Item:
 def walk(node: ast.AST) -> list[ast.AST]:
     """The nodes ``ast.walk`` yields, in its order (breadth first), as a list: the same
     traversal without its generators, several times faster."""
-    found: list[ast.AST] = []
-    todo = deque([node])
-    while todo:
-        current = todo.popleft()
-        found.append(current)
-        todo.extend(children(current))
+    found = [node]
+    for current in found:  # a list read while it grows: each node's children queue up
+        for name in current._fields:
+            value = getattr(current, name, None)
+            if isinstance(value, ast.AST):
+                found.append(value)
+            elif isinstance(value, list):
+                found += [item for item in value if isinstance(item, ast.AST)]
     return found
 
 
