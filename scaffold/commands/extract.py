@@ -47,8 +47,10 @@ def extract(
 
     found = notebook_paths(notebooks)
     root = project_root(found[0], Path.cwd())
+    inside = root.resolve()
     for path in found[1:]:
-        project_root(path, Path.cwd())
+        if not path.resolve().is_relative_to(inside):
+            project_root(path, Path.cwd())  # says why
     if len(notebooks) == 1 and len(found) == 1 and notebooks[0].suffix == ".ipynb":
         _extract_one(found[0], root, module, rewrite_notebook, check, json_output)
     else:
