@@ -76,8 +76,18 @@ def format_jobs(jobs: list[Job], root: Path, first_party: str = "") -> None:
             target = mirror / job.path
             target.parent.mkdir(parents=True, exist_ok=True)
             fileio.write_scratch(target, job.text)
-        _fix(ruff, mirror, [j for j in jobs if j.fix], first_party, select=None)
-        _fix(ruff, mirror, [j for j in jobs if not j.fix], first_party, select="I")
+        modules = [job for job in jobs if job.fix]
+        tests = [job for job in jobs if not job.fix]
+        # Two fixers on different files: both run at once.
+        fixed = _run_all(
+            [
+                _fix_command(ruff, mirror, modules, first_party, select=None),
+                _fix_command(ruff, mirror, tests, first_party, select="I"),
+            ],
+            mirror,
+        )
+        if fixed[0]:
+            _remaining(modules, mirror, fixed[0])
         black = find_tool("black", root) if uses_black(root) else None
         files = [str(mirror / job.path) for job in jobs]
         formatter = [black, "--quiet"] if black else [ruff, "format", "--quiet", "--no-cache"]
@@ -102,16 +112,17 @@ def _scratch_parent(size: int) -> str | None:
     return memory if room > 4 * size + 64 * 1024 * 1024 else None
 
 
-def _fix(ruff: str, mirror: Path, jobs: list[Job], first_party: str, select: str | None) -> None:
+def _fix_command(
+    ruff: str, mirror: Path, jobs: list[Job], first_party: str, select: str | None
+) -> list[str]:
+    """ruff's safe fixes over ``jobs`` (``select``: only those rules), none when no jobs."""
     if not jobs:
-        return
+        return []
     command = [ruff, "check", "--fix", "--exit-zero", "--output-format", "json", "--no-cache"]
     command += ["--select", select] if select else ["--extend-select", "I"]
     if first_party:  # ruff only knows a module as first-party once its file exists
         command += ["--config", f"lint.isort.known-first-party = [{first_party!r}]"]
-    output = _run([*command, *(str(mirror / job.path) for job in jobs)], mirror)
-    if select is None and output:
-        _remaining(jobs, mirror, output)
+    return [*command, *(str(mirror / job.path) for job in jobs)]
 
 
 def _remaining(jobs: list[Job], mirror: Path, output: str) -> None:
@@ -136,10 +147,38 @@ def _remaining(jobs: list[Job], mirror: Path, output: str) -> None:
 
 
 def _run(args: list[str], cwd: Path) -> str:
+    return _run_all([args], cwd)[0]
+
+
+def _run_all(commands: list[list[str]], cwd: Path) -> list[str]:
+    """Each command's output, all started at once ("" for an empty command or one that
+    could not run or timed out); none is left running, whatever happens."""
+    started: list[subprocess.Popen[str] | None] = []
     try:
-        result = subprocess.run(
-            args, cwd=cwd, capture_output=True, text=True, check=False, timeout=300
+        for args in commands:
+            started.append(_start(args, cwd) if args else None)
+        return [_output(process) for process in started]
+    finally:
+        for process in started:
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+def _start(args: list[str], cwd: Path) -> subprocess.Popen[str] | None:
+    try:
+        return subprocess.Popen(
+            args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
-    except (OSError, subprocess.TimeoutExpired):
+    except OSError:
+        return None
+
+
+def _output(process: subprocess.Popen[str] | None) -> str:
+    if process is None:
         return ""
-    return result.stdout
+    try:
+        stdout, _ = process.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        return ""  # killed by _run_all
+    return stdout
