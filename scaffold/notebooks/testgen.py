@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scaffold.notebooks.analysis import Analysis, Item
+from scaffold.notebooks.analysis import Analysis, Item, walk
 
 
 @dataclass
@@ -147,7 +147,7 @@ def example_calls(items: list[Item]) -> dict[str, tuple[Item, ast.Call]]:
     for item in items:
         if item.kind in ("def", "class"):
             continue
-        for sub in ast.walk(item.node):
+        for sub in item.nodes:
             called = isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
             if called and sub.func.id not in found and _literal_arguments(sub):  # type: ignore[attr-defined,arg-type]
                 found[sub.func.id] = (item, sub)  # type: ignore[attr-defined,assignment]
@@ -167,7 +167,7 @@ def _literal_arguments(call: ast.Call) -> bool:
 
 
 def _is_generator(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    return any(isinstance(sub, ast.Yield | ast.YieldFrom) for sub in ast.walk(node))
+    return any(isinstance(sub, ast.Yield | ast.YieldFrom) for sub in walk(node))
 
 
 def _saved_output(item: Item, call: ast.Call) -> str | None:
@@ -255,4 +255,4 @@ def _imports_pytest(text: str | None) -> bool:
 def test_names(text: str | None) -> set[str]:
     if not text:
         return set()
-    return {n.name for n in ast.walk(ast.parse(text)) if isinstance(n, ast.FunctionDef)}
+    return {n.name for n in walk(ast.parse(text)) if isinstance(n, ast.FunctionDef)}
