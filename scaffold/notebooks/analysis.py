@@ -346,7 +346,10 @@ def scoped_calls(
 def scoped_nodes(
     node: ast.AST, outer: frozenset[str] = frozenset()
 ) -> list[tuple[ast.AST, frozenset[str]]]:
-    """Every node under ``node`` with the names bound by the scopes around it."""
+    """Every node under ``node`` with the names bound by the scopes around it (``node``'s
+    own, when it is a function: a def that stays in the notebook has locals too)."""
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+        outer = outer | bound_anywhere(node)
     found: list[tuple[ast.AST, frozenset[str]]] = []
     for child in children(node):
         bound = outer

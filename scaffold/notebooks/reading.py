@@ -121,7 +121,8 @@ def code_cells(node: dict[str, Any]) -> list[CodeCell]:
         exported = tagged or bool(_EXPORT_COMMENT.match(_first_code_line(source)))
         outputs = cell.get("outputs", [])
         cells.append(
-            CodeCell(number, source, exported, outputs if isinstance(outputs, list) else [])
+            # Saved outputs are only read for hints: an entry that is not an object is left out.
+            CodeCell(number, source, exported, _objects(outputs))
         )
     return cells
 
@@ -132,3 +133,7 @@ def _first_code_line(source: str) -> str:
 
 def is_export_marker(line: str) -> bool:
     return bool(_EXPORT_COMMENT.match(line))
+
+
+def _objects(outputs: Any) -> list[dict[str, Any]]:
+    return [o for o in outputs if isinstance(o, dict)] if isinstance(outputs, list) else []

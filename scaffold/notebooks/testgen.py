@@ -181,8 +181,12 @@ def _saved_output(item: Item, call: ast.Call) -> str | None:
     for output in item.cell.outputs:
         if output.get("output_type") != "execute_result":
             continue
-        shown = output.get("data", {}).get("text/plain")
-        shown = "".join(shown) if isinstance(shown, list) else shown
+        data = output.get("data")
+        shown = data.get("text/plain") if isinstance(data, dict) else None
+        if isinstance(shown, list) and all(isinstance(part, str) for part in shown):
+            shown = "".join(shown)
+        if not isinstance(shown, str):
+            return None  # an odd saved output: no expected value, not an error
         try:
             value = ast.literal_eval(shown)
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
