@@ -79,8 +79,20 @@ def staging_folder(dest: Path) -> Iterator[Path]:
     finally:
         with signals_held():
             if staging is not None:
-                shutil.rmtree(staging, ignore_errors=True)
+                remove_tree(staging)
             _remove_empty(created)
+
+
+def remove_tree(folder: Path, attempts: int = 20) -> None:
+    """Remove ``folder``, again while a process that was just killed still had a write in
+    flight there (its last file can land after the listing)."""
+    import time
+
+    for _ in range(attempts):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            return
+        time.sleep(0.05)
 
 
 def _remove_empty(folders: list[Path]) -> None:
