@@ -83,7 +83,8 @@ class Cell:
     seconds: float
     latencies: list[float]
     errors: int
-    server_cpu: float = math.nan  # CPU seconds of the server's process tree in the cell
+    server_cpu: float = math.nan  # CPU seconds of the server's process in the cell
+    child_cpu: float = math.nan  # and of its child processes (the shadow scorer)
 
     @property
     def rate(self) -> float:
@@ -93,10 +94,9 @@ class Cell:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
-    @property
-    def cpu_ms(self) -> float:
-        """The server's CPU time per request, in milliseconds."""
-        return self.server_cpu / self.requests * 1000 if self.requests else math.nan
+    def per_request(self, seconds: float) -> float:
+        """CPU seconds spent in the cell, per request, in milliseconds."""
+        return seconds / self.requests * 1000 if self.requests else math.nan
 
 
 def free_port() -> int:
@@ -142,19 +142,21 @@ def start(folder: Path, app: App, port: int, log: Path) -> subprocess.Popen[byte
     raise SystemExit(f"{app.name} did not start within 120 s")
 
 
-def tree_cpu(pid: int) -> float:
-    """CPU seconds (user + system) of a process and its live children; NaN without /proc."""
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU seconds (user + system) of a process and of its live children; NaN without /proc."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total, found = 0.0, False
+    own, children = math.nan, 0.0
     for path in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = path.read_text().rsplit(")", 1)[-1].split()
         except OSError:  # a process that has just ended
             continue
-        if int(path.parent.name) == pid or int(fields[1]) == pid:  # fields[1]: parent pid
-            found = found or int(path.parent.name) == pid
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total if found else math.nan
+        seconds = (int(fields[11]) + int(fields[12])) / ticks
+        if int(path.parent.name) == pid:
+            own = seconds
+        elif int(fields[1]) == pid:  # fields[1]: the parent's pid
+            children += seconds
+    return own, children
 
 
 Load = tuple[int, float, list[float], int]  # requests, seconds, latencies, errors
@@ -249,15 +251,17 @@ def measure(folder: Path, apps: Sequence[App], seconds: float, log: Path, client
                 order = apps if index % 2 == 0 else list(reversed(apps))
                 for app in order:
                     pid = servers[app.name].pid
-                    before = tree_cpu(pid)
+                    own, children = cpu_seconds(pid)
                     count, elapsed, latencies, errors = asyncio.run(
                         send(ports[app.name], body, level, seconds)
                     )
+                    own_after, children_after = cpu_seconds(pid)
                     cell = Cell(app.name, batch, level, count, elapsed, latencies, errors,
-                                tree_cpu(pid) - before)  # fmt: skip
+                                own_after - own, children_after - children)  # fmt: skip
                     print(f"  {app.name} batch={batch} c={level}: {cell.rate:.0f} req/s, "
                           f"p50 {cell.percentile(0.5):.1f} ms, p99 {cell.percentile(0.99):.1f} ms, "
-                          f"server CPU {cell.cpu_ms:.2f} ms/request", file=sys.stderr)  # fmt: skip
+                          f"server CPU {cell.per_request(cell.server_cpu):.2f} ms/request",
+                          file=sys.stderr)  # fmt: skip
                     cells.append(cell)
     finally:
         for server in servers.values():
@@ -266,9 +270,11 @@ def measure(folder: Path, apps: Sequence[App], seconds: float, log: Path, client
     return cells
 
 
-def table(cells: list[Cell], peer: str) -> str:
-    lines = ["| records | concurrency | app | req/s | p50 ms | p99 ms | server CPU ms/req | "
-             "req/s vs " + peer + " |", "|--:|--:|---|--:|--:|--:|--:|--:|"]  # fmt: skip
+def table(cells: list[Cell], peer: str, children: bool = False) -> str:
+    """Markdown; ``children`` adds the CPU time of the servers' child processes."""
+    child = " child CPU ms/req |" if children else ""
+    lines = ["| records | concurrency | app | req/s | p50 ms | p99 ms | server CPU ms/req |"
+             f"{child} req/s vs {peer} |", "|--:|--:|---|--:|--:|--:|--:|" + "--:|" * (1 + children)]  # fmt: skip
     base = {(c.batch, c.concurrency): c for c in cells if c.app == peer}
     for c in cells:
         ratio = (
@@ -277,9 +283,10 @@ def table(cells: list[Cell], peer: str) -> str:
             else float("nan")
         )
         errors = f" ({c.errors} errors)" if c.errors else ""
+        child = f" {c.per_request(c.child_cpu):.2f} |" if children else ""
         lines.append(f"| {c.batch} | {c.concurrency} | {c.app}{errors} | {c.rate:.0f} | "
-                     f"{c.percentile(0.5):.1f} | {c.percentile(0.99):.1f} | {c.cpu_ms:.2f} | "
-                     f"{ratio:.2f} |")  # fmt: skip
+                     f"{c.percentile(0.5):.1f} | {c.percentile(0.99):.1f} | "
+                     f"{c.per_request(c.server_cpu):.2f} |{child} {ratio:.2f} |")  # fmt: skip
     return "\n".join(lines)
 
 
@@ -345,7 +352,7 @@ def challenger_modes(seconds: float, client: str) -> int:
         started = load_average()
         cells = measure(folder, apps, seconds, folder / "servers.log", client, concurrency=(1, 8))
         roles = roles_logged(project / "logs" / f"{slug('shadow')}.jsonl")
-    sys.stdout.write(table(cells, "champion") + "\n")
+    sys.stdout.write(table(cells, "champion", children=True) + "\n")
     sys.stdout.write(f"\nload average at the start: {started}; at the end: {load_average()}\n")
     share = roles.get("challenger", 0) / max(1, roles.get("champion", 0))
     sys.stdout.write(f"shadow: {roles.get('challenger', 0)} of {roles.get('champion', 0)} requests "
