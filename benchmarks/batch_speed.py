@@ -1,29 +1,38 @@
-"""Batch scoring on Dask beside plain pandas + ``predict`` in one process, on the same file.
+"""Batch scoring on Dask beside the same scoring in one process, on the same file.
 
-    python benchmarks/batch_speed.py [--rows 1000000] [--project PATH]
+    python benchmarks/batch_speed.py [--rows 1000000] [--project PATH] [--json PATH]
 
 Generates a project from the bundled template (minimal preset with ``batch=true``, so the
 workers import no more than scoring needs), builds its environment, trains its model and
 writes a Parquet file of ``--rows`` rows (id, date, 30 features; row groups of 20,000).
-Then, one run each, in the project's own interpreter:
+Then, one run each, every step in its own process of the project's interpreter:
 
-- **pandas + predict**: ``pd.read_parquet`` of the whole file, ``predict`` over chunks of
-  20,000 records (the batch job's partition size), ``to_parquet``: what a team writes
-  before it has a cluster;
-- **batch-predict, 1 and 2 workers**: ``batch_predict`` on a ``LocalCluster`` of single-
-  threaded worker processes started beforehand (its start-up is reported apart);
-- **memory**: the workers' peak resident memory (``ru_maxrss``) with 20,000-row
-  partitions on the file and on a file a quarter of its size, and with 80,000-row
-  partitions on the smaller file: it follows the partition size, not the file size.
+- **one process, the workers' code**: the batch job's own functions (``read_part``,
+  ``score_frame``, ``encode``, ``write_parts``) called in turn over the same parts, with
+  no Dask: the baseline for the scaling ratio, since it differs from a worker only by
+  running alone. Its CPU time is split by phase (read, score, encode, write);
+- **pandas, whole file**: ``pd.read_parquet`` of the file, ``score_frame`` over chunks of
+  20,000 rows, ``to_parquet``: what a team writes before it has a cluster (pyarrow reads
+  and writes with its own threads here);
+- **batch-predict, 1 and 2 workers**: ``batch_predict`` on the ``LocalCluster`` it starts
+  itself (single-threaded worker processes), started beforehand so its start-up is
+  reported apart;
+- **memory**: the workers' peak resident memory with 20,000-row partitions on the file
+  and on a file a quarter of its size, and with 80,000-row partitions on the smaller file:
+  it follows the partition size, not the file size.
 
-Every run's output is checked against the pandas + predict output (same rows, same
-order, same labels and probabilities); the figures are printed as a Markdown table.
-``--project`` reuses a generated project that has ``batch`` on and a ``.venv``.
+Each step reports wall-clock rows/s, CPU time per row (every process of the step: this
+one, and the workers and their nannies; unlike rows/s it hardly moves with the machine's
+load) and the load average before and after. Every output is checked against the one-
+process output (same rows, order, labels and probabilities, same Parquet schema); the
+figures are printed as a Markdown table. ``--project`` reuses a generated project that
+has ``batch`` on and a ``.venv``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -33,7 +42,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-PARTITION = 20_000
+PARTITION = 50_000  # rows: batch-predict's default partition size
 
 
 # --- inside the generated project's interpreter -------------------------------------
@@ -46,6 +55,20 @@ def peak_mb() -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """CPU time so far of this process (all its threads: the client, and a LocalCluster's
+    scheduler) and of all its descendants (the workers and their nannies)."""
+    import psutil
+
+    me = psutil.Process()
+    own = sum(me.cpu_times()[:2])
+    others = 0.0
+    for process in me.children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            others += sum(process.cpu_times()[:2])
+    return own, others
 
 
 def make(package: str, rows: int, folder: Path) -> dict[str, Any]:
@@ -66,76 +89,119 @@ def make(package: str, rows: int, folder: Path) -> dict[str, Any]:
     return {}
 
 
-def plain(package: str, folder: Path) -> dict[str, Any]:
-    """pandas + predict in this process, over chunks of the partition size."""
+def serial(package: str, folder: Path) -> dict[str, Any]:
+    """The batch job's own per-part functions, in turn, in this process."""
+    import importlib
+
+    batch = importlib.import_module(f"{package}.batch")
+    model = batch.load_model(folder / "model.joblib")
+    phases = dict.fromkeys(("read", "score", "encode"), 0.0)
+
+    def scored(source: Any, parts: list[Any], schema: Any) -> Any:
+        """What a worker does for each part (``score_part``), timed by phase."""
+        for part in parts:
+            began = time.process_time()
+            frame = batch.read_part(part, source)
+            read = time.process_time()
+            rows = batch.score_frame(frame, source, model)
+            score = time.process_time()
+            encoded = batch.encode(rows, "parquet", schema)
+            phases["read"] += read - began
+            phases["score"] += score - read
+            phases["encode"] += time.process_time() - score
+            yield encoded
+
+    started, cpu = time.perf_counter(), time.process_time()
+    source = batch.inspect_source(folder / "big.parquet", model.feature_names)
+    meta = batch.output_meta(source)
+    parts = batch.input_parts(source, PARTITION)
+    output = folder / "serial.parquet"
+    batch.write_parts(scored(source, parts, batch.output_schema(meta)), output, "parquet", meta)
+    cpu = time.process_time() - cpu
+    phases["write"] = cpu - sum(phases.values())
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "cpu": cpu, "phases": phases, "peak_mb": [peak_mb()]}
+
+
+def whole_file(package: str, folder: Path) -> dict[str, Any]:
+    """pandas reads the whole file, ``score_frame`` scores it in chunks, pandas writes."""
     import importlib
 
     import pandas as pd
 
-    predict = importlib.import_module(f"{package}.predict").predict
-    model = importlib.import_module(f"{package}.train").load_model(folder / "model.joblib")
-    started = time.perf_counter()
+    batch = importlib.import_module(f"{package}.batch")
+    model = batch.load_model(folder / "model.joblib")
+    started, cpu = time.perf_counter(), time.process_time()
+    source = batch.inspect_source(folder / "big.parquet", model.feature_names)
     frame = pd.read_parquet(folder / "big.parquet")
-    labels: list[int] = []
-    probabilities: list[float] = []
-    features = list(model.feature_names)
-    for start in range(0, len(frame), PARTITION):
-        chunk = frame.iloc[start : start + PARTITION][features].to_dict("records")
-        for prediction in predict(model, chunk):
-            labels.append(prediction.label)
-            probabilities.append(prediction.probability)
-    scored = frame[["customer_id", "snapshot"]].copy()
-    scored["label"], scored["probability"] = labels, probabilities
-    scored.to_parquet(folder / "plain.parquet")
-    return {"seconds": time.perf_counter() - started, "peak_mb": [peak_mb()]}
+    chunks = [
+        batch.score_frame(frame.iloc[start : start + PARTITION], source, model)
+        for start in range(0, len(frame), PARTITION)
+    ]
+    pd.concat(chunks, ignore_index=True).to_parquet(folder / "whole.parquet", index=False)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"seconds": seconds, "cpu": cpu, "peak_mb": [peak_mb()]}
 
 
 def on_cluster(package: str, folder: Path, spec: str) -> dict[str, Any]:
-    """batch_predict on a LocalCluster started (and warmed: package imported) first."""
+    """batch_predict on the LocalCluster it would start itself (``batch.connect``), started
+    and warmed (package imported on each worker) first so its start-up is timed apart."""
     import importlib
-    import logging
-
-    import pandas as pd
-    from distributed import Client, LocalCluster
 
     name, workers, partition = spec.split(":")
     batch = importlib.import_module(f"{package}.batch")
     out = folder / f"{spec.replace(':', '-')}.parquet"
     started = time.perf_counter()
-    with (
-        LocalCluster(
-            n_workers=int(workers),
-            threads_per_worker=1,
-            dashboard_address=":0",
-            silence_logs=logging.CRITICAL,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with batch.connect(None, int(workers)) as client:
         client.wait_for_workers(int(workers))
         client.run(importlib.import_module, f"{package}.batch")
         startup = time.perf_counter() - started
-        started = time.perf_counter()
+        started, before = time.perf_counter(), cpu_seconds()
         batch.batch_predict(
             folder / f"{name}.parquet",
             out,
             folder / "model.joblib",
-            scheduler=cluster.scheduler_address,
+            scheduler=client.scheduler.address,
             partition_size=int(partition),
         )
-        seconds = time.perf_counter() - started
+        seconds, after = time.perf_counter() - started, cpu_seconds()
         peaks = sorted(client.run(peak_mb).values())
-    if name == "big":
-        expected = pd.read_parquet(folder / "plain.parquet")
-        pd.testing.assert_frame_equal(pd.read_parquet(out), expected, check_dtype=False)
-    return {"startup": startup, "seconds": seconds, "peak_mb": peaks}
+    client_cpu, workers_cpu = (end - start for start, end in zip(before, after, strict=True))
+    return {
+        "startup": startup,
+        "seconds": seconds,
+        "cpu": client_cpu + workers_cpu,
+        "client_cpu": client_cpu,
+        "peak_mb": peaks,
+    }
+
+
+def check(folder: Path) -> dict[str, Any]:
+    """Every output of the big file equals the one-process output (schema included)."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    expected = pq.read_table(folder / "serial.parquet")
+    for path in sorted(folder.glob("big-*.parquet")):
+        assert pq.read_table(path).equals(expected, check_metadata=True), path
+    whole = pd.read_parquet(folder / "whole.parquet")
+    pd.testing.assert_frame_equal(whole, expected.to_pandas())
+    return {}
 
 
 def inside(package: str, rows: int, folder: Path, step: str) -> dict[str, Any]:
+    load = os.getloadavg()[0]
     if step == "make":
-        return make(package, rows, folder)
-    if step == "plain":
-        return plain(package, folder)
-    return on_cluster(package, folder, step)
+        measured = make(package, rows, folder)
+    elif step == "serial":
+        measured = serial(package, folder)
+    elif step == "whole":
+        measured = whole_file(package, folder)
+    elif step == "check":
+        measured = check(folder)
+    else:
+        measured = on_cluster(package, folder, step)
+    return {**measured, "load": [load, os.getloadavg()[0]]}
 
 
 # --- in scaffold's environment ------------------------------------------------------
@@ -164,27 +230,39 @@ def prepare(work: Path, project: Path | None) -> tuple[Path, str]:
 
 def table(result: dict[str, Any]) -> str:
     rows = result["rows"]
-    plain = result["plain"]["seconds"]
+    base = result["serial"]
 
     def mb(step: str) -> str:
         return ", ".join(f"{p:,.0f}" for p in result[step]["peak_mb"]) + " MB"
 
-    lines = [
-        f"{rows:,} rows, one run each, on a 2-core machine shared with other work.",
-        "",
-        "| run | rows/s | vs pandas + predict | cluster start-up | peak memory |",
-        "|---|--:|--:|--:|--:|",
-        f"| pandas + `predict`, one process | {rows / plain:,.0f} | 1.00x | - "
-        f"| {mb('plain')} (the process) |",
-    ]
-    for workers in (1, 2):
-        run = result[f"big:{workers}:{PARTITION}"]
-        lines.append(
-            f"| `batch_predict`, {workers} worker{'s' if workers > 1 else ''} "
-            f"| {rows / run['seconds']:,.0f} | {plain / run['seconds']:.2f}x "
-            f"| {run['startup']:.1f} s | {mb(f'big:{workers}:{PARTITION}')} (per worker) |"
+    def line(label: str, step: str) -> str:
+        run = result[step]
+        cpu = f"{run['cpu'] / rows * 1e6:.1f}"
+        client = f"{run['client_cpu'] / rows * 1e6:.1f}" if "client_cpu" in run else "-"
+        startup = f"{run['startup']:.1f} s" if "startup" in run else "-"
+        memory = mb(step) + (" (per worker)" if "startup" in run else " (the process)")
+        load = "-".join(f"{value:.1f}" for value in run["load"])
+        return (
+            f"| {label} | {rows / run['seconds']:,.0f} | {base['seconds'] / run['seconds']:.2f}x "
+            f"| {cpu} | {client} | {startup} | {memory} "
+            f"| {load} |"
         )
-    lines += [
+
+    phases = ", ".join(f"{name} {cpu / rows * 1e6:.1f}" for name, cpu in base["phases"].items())
+    lines = [
+        f"{rows:,} rows, partitions of {PARTITION:,}, one run each. CPU: µs per row, of every"
+        " process of the step, and of the client's process alone (batch_predict, the writer,"
+        " the LocalCluster's scheduler). Load: the 1-minute load average before and after.",
+        "",
+        "| run | rows/s | vs one process | CPU | client CPU | cluster start-up | peak memory "
+        "| load |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|",
+        line("one process, the workers' code", "serial"),
+        line("pandas, whole file", "whole"),
+        line("`batch_predict`, 1 worker", f"big:1:{PARTITION}"),
+        line("`batch_predict`, 2 workers", f"big:2:{PARTITION}"),
+        "",
+        f"One process's CPU by phase, µs per row: {phases}.",
         "",
         "| worker peak memory, 2 workers | rows | partition | per worker |",
         "|---|--:|--:|--:|",
@@ -200,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--project", type=Path, help="a generated project with batch on")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
     parser.add_argument("--inside", nargs=3, help=argparse.SUPPRESS)  # package folder step
     args = parser.parse_args(argv)
     if args.inside:
@@ -220,8 +299,8 @@ def main(argv: list[str] | None = None) -> int:
             env={**os.environ, **model},
         )
         result: dict[str, Any] = {"rows": args.rows}
-        steps = ["make", "plain", f"big:1:{PARTITION}", f"big:2:{PARTITION}"]
-        steps += [f"small:2:{PARTITION}", f"small:2:{4 * PARTITION}"]
+        steps = ["make", "serial", "whole", f"big:1:{PARTITION}", f"big:2:{PARTITION}"]
+        steps += [f"small:2:{PARTITION}", f"small:2:{4 * PARTITION}", "check"]
         for step in steps:
             print(f"{step} ({args.rows:,} rows)...", file=sys.stderr)
             measured = subprocess.run(
@@ -232,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
                 text=True,
             )
             result[step] = json.loads(measured.stdout)
+        if args.json:
+            args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
         print(table(result))
     return 0
 

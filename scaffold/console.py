@@ -34,6 +34,22 @@ def err() -> Console:
     return _console(stderr=True)
 
 
+def print_json(data: object) -> None:
+    """``data`` as indented JSON on stdout, the text rich's ``print_json`` shows. Without
+    colours (a pipe, a file: what ``--json`` is for) the same text is written directly:
+    highlighting a large document costs rich more than producing it."""
+    import json
+
+    console = out()
+    if console.color_system is not None or console.is_jupyter or console.record:
+        console.print_json(json.dumps(data))
+        return
+    if console.quiet:
+        return
+    console.file.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    console.file.flush()
+
+
 def error(message: str) -> None:
     """Print a one-line error to stderr."""
     from rich.markup import escape

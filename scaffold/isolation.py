@@ -7,6 +7,7 @@ the child at once, whatever it is doing. The result comes back through a pipe.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import select
@@ -123,11 +124,44 @@ def _collect(reader: int, pid: int, timeout: float | None) -> bytes:
 
 
 def _kill(pid: int) -> None:
+    """Kill the child and the processes it started (copier's git clones write into the
+    staging folder: left running, they would fill it again after its removal)."""
+    try:
+        os.kill(pid, signal.SIGSTOP)  # it starts nothing more while its tree is read
+    except ProcessLookupError:
+        return
+    for descendant in _descendants(pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(descendant, signal.SIGKILL)
     try:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
     except (ProcessLookupError, ChildProcessError):
         pass
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process under ``pid``, from the parent ids in /proc (none found elsewhere)."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = [name for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return []
+    for name in entries:
+        try:
+            with open(f"/proc/{name}/stat", encoding="ascii", errors="replace") as handle:
+                stat = handle.read()
+            parent = int(stat[stat.rindex(")") + 2 :].split()[1])  # after "(comm) state"
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(name))
+    found: list[int] = []
+    pending = [pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            found.append(child)
+            pending.append(child)
+    return found
 
 
 def _outcome(payload: bytes, pid: int, memory_mb: int) -> Any:

@@ -30,15 +30,17 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def remove_stale(folder: Path) -> list[Path]:
-    """Remove staging folders whose process is gone; return them."""
+def remove_stale(folder: Path, prefix: str = PREFIX) -> list[Path]:
+    """Remove ``folder``'s scratch folders named ``<prefix><pid>-...`` whose process is gone;
+    return them."""
+    owned = _OWNED if prefix == PREFIX else re.compile(rf"^{re.escape(prefix)}(\d+)-")
     removed = []
     try:
         entries = list(folder.iterdir())
     except OSError:
         return []
     for entry in entries:
-        match = _OWNED.match(entry.name)
+        match = owned.match(entry.name)
         if match and entry.is_dir() and not _alive(int(match.group(1))):
             shutil.rmtree(entry, ignore_errors=True)
             removed.append(entry)
@@ -56,21 +58,41 @@ def _missing_ancestors(path: Path) -> list[Path]:
 @contextmanager
 def staging_folder(dest: Path) -> Iterator[Path]:
     """A fresh folder beside ``dest`` (its parent created first), removed afterwards with
-    any parent folders it had to create, unless the project was moved into them."""
+    any parent folders it had to create, unless the project was moved into them.
+
+    Ctrl-C and SIGTERM are held while the folder comes into being and while it is removed,
+    so neither can leave it behind (a kill can: the next run removes it)."""
+    from scaffold.fileio import signals_held
+
     created = _missing_ancestors(dest.parent)
+    staging: Path | None = None
     try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale(dest.parent)
-        staging = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=dest.parent))
-    except OSError as exc:
-        _remove_empty(created)
-        raise ScaffoldError(f"cannot create {dest}: {exc.strerror or exc}") from exc
-    try:
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale(dest.parent)
+            with signals_held():
+                staging = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=dest.parent))
+        except OSError as exc:
+            raise ScaffoldError(f"cannot create {dest}: {exc.strerror or exc}") from exc
         with _temporary_files_in(staging / "tmp"):
             yield staging
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        _remove_empty(created)
+        with signals_held():
+            if staging is not None:
+                remove_tree(staging)
+            _remove_empty(created)
+
+
+def remove_tree(folder: Path, attempts: int = 20) -> None:
+    """Remove ``folder``, again while a process that was just killed still had a write in
+    flight there (its last file can land after the listing)."""
+    import time
+
+    for _ in range(attempts):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            return
+        time.sleep(0.05)
 
 
 def _remove_empty(folders: list[Path]) -> None:

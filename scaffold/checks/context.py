@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scaffold.checks.formatter import FORMATTERS, FormatterDecision, detect_formatter
 from scaffold.checks.project import Project
 from scaffold.checks.ruff import Ruff, RuffUnavailable, required_spec, resolve_ruff
 from scaffold.checks.tools import ToolLocator
+
+if TYPE_CHECKING:
+    from scaffold.checks.fixing import Mirror
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,17 @@ class CheckContext:
     paths: tuple[Path, ...] = (Path("."),)  # lint targets, relative to the root when inside it
     pytest_args: tuple[str, ...] = field(default_factory=tuple)
     formatter: str | None = None  # the user's --formatter, which beats any evidence
+    mirror: Mirror | None = None  # with --fix: the scratch copy the fixers rewrite (fixing)
+
+    @property
+    def workspace(self) -> Path:
+        """Where the lint tools run and write: the project, or its mirror with --fix."""
+        return self.mirror.root if self.mirror is not None else self.project.root
+
+    @property
+    def writes_in_place(self) -> bool:
+        """The fixers rewrite the user's files themselves: on Ctrl-C they may finish."""
+        return self.fix and self.mirror is None
 
     @classmethod
     def create(

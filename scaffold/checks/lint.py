@@ -28,12 +28,17 @@ NOTEBOOK_GLOB = "*.ipynb"
 def lint_steps(context: CheckContext) -> list[Step]:
     notebook_paths = tuple(context.project.files(NOTEBOOK_GLOB, context.paths))
     # The formatter runs last so that, with --fix, it formats what ruff's fixes left behind.
-    return [
+    steps: list[Step] = [
         RuffStep(context),
         NotebookOutputsStep(context, notebook_paths),
         RuffStep(context, notebook_paths),
         FormatStep(context),
     ]
+    if context.mirror is not None:  # --fix: the tools rewrote copies (checks.fixing)
+        from scaffold.checks.fixing import WriteFixesStep
+
+        steps.append(WriteFixesStep(context))
+    return steps
 
 
 def missing_tool(tool: str, package: str | None = None, hint: str = "") -> Outcome:
@@ -117,7 +122,7 @@ class RuffStep:
             ruff = find_ruff(self.context)
         except RuffUnavailable as exc:
             return Outcome(Status.FAILED, str(exc), exc.hint)
-        result = run_ruff(ruff, self._args(), self.context.project.root, self.context.fix)
+        result = run_ruff(ruff, self._args(), self.context.workspace, self.context.writes_in_place)
         return self._outcome(result, ruff)
 
     def _args(self) -> list[str]:
@@ -187,7 +192,9 @@ class FormatStep:
             args += skip_special_files(self.context)
             return self._outcome(
                 decision,
-                lambda extra: run_ruff(ruff, [*args, *extra], self._root, self.context.fix),
+                lambda extra: run_ruff(
+                    ruff, [*args, *extra], self._root, self.context.writes_in_place
+                ),
             )
         black = self.context.locator.find("black")
         if black is None:
@@ -195,13 +202,13 @@ class FormatStep:
         return self._outcome(
             decision,
             lambda extra: run_tool(
-                black, [*self._black_excludes(), *extra], self._root, self.context.fix
+                black, [*self._black_excludes(), *extra], self._root, self.context.writes_in_place
             ),
         )
 
     @property
     def _root(self) -> Path:
-        return self.context.project.root
+        return self.context.workspace
 
     def _black_excludes(self) -> list[str]:
         dirs = self.context.project.template_dirs
@@ -239,7 +246,7 @@ class NotebookOutputsStep:
             if path in filtered:
                 continue
             try:
-                count = self._process(root / path)
+                count = self._process(self.context.workspace / path)
             except notebooks.NotebookError as exc:
                 broken.append(str(exc))
                 continue

@@ -96,11 +96,13 @@ def template_dirs(files: Iterable[Path]) -> tuple[Path, ...]:
 
 def pre_commit_hooks(root: Path) -> set[str]:
     """The hook ids of the project's .pre-commit-config.yaml (empty when absent or unreadable)."""
+    path = root / ".pre-commit-config.yaml"
+    if not path.is_file():
+        return set()  # and yaml (tens of milliseconds to import) is not needed
     import yaml
 
-    path = root / ".pre-commit-config.yaml"
     try:
-        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        text = path.read_text(encoding="utf-8")
         config = yaml.load(text, Loader=safe_loader())
     except (yaml.YAMLError, UnicodeDecodeError):
         return set()

@@ -11,7 +11,19 @@ from scaffold.checks.runner import run_steps
 
 
 def run_group(group: str, context: CheckContext, as_json: bool = False) -> int:
-    """Run the ``group`` of steps in the project and print the report; return the exit code."""
+    """Run the ``group`` of steps in the project and print the report; return the exit code.
+
+    With ``--fix`` the fixers work on a scratch mirror and the changes are written back in
+    one step (checks.fixing), so an interrupt never leaves a half-written file."""
+    if not context.fix:
+        return _run(group, context, as_json)
+    from scaffold.checks.fixing import fixing_in_scratch
+
+    with fixing_in_scratch(context) as fixing:
+        return _run(group, fixing, as_json)
+
+
+def _run(group: str, context: CheckContext, as_json: bool) -> int:
     from scaffold.console import err, out
 
     steps = steps_for(group, context)

@@ -47,8 +47,10 @@ def extract(
 
     found = notebook_paths(notebooks)
     root = project_root(found[0], Path.cwd())
+    inside = root.resolve()
     for path in found[1:]:
-        project_root(path, Path.cwd())
+        if not path.resolve().is_relative_to(inside):
+            project_root(path, Path.cwd())  # says why
     if len(notebooks) == 1 and len(found) == 1 and notebooks[0].suffix == ".ipynb":
         _extract_one(found[0], root, module, rewrite_notebook, check, json_output)
     else:
@@ -129,12 +131,10 @@ def result_data(result: ExtractResult) -> dict[str, object]:
 
 
 def _render_check(result: ExtractResult, problems: list[str], json_output: bool) -> None:
-    from scaffold.console import out
+    from scaffold.console import out, print_json
 
     if json_output:
-        import json
-
-        out().print_json(json.dumps({"in_sync": not problems, "differences": problems}))
+        print_json({"in_sync": not problems, "differences": problems})
         return
     if not problems:
         module = _from_here(result.module_path)
@@ -155,12 +155,10 @@ def _from_here(path: Path) -> str:
 def _render(result: ExtractResult, json_output: bool) -> None:
     from rich.markup import escape
 
-    from scaffold.console import out
+    from scaffold.console import out, print_json
 
     if json_output:
-        import json
-
-        out().print_json(json.dumps(result_data(result)))
+        print_json(result_data(result))
         return
     console = out()
     if not result.moved and not result.constants:

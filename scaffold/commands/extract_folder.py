@@ -48,23 +48,21 @@ def _render(
     errors: dict[Path, str],
     json_output: bool,
 ) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
     from scaffold.commands.extract import result_data
-    from scaffold.console import out
+    from scaffold.console import out, print_json
 
     if json_output:
-        import json
-
         rows: list[dict[str, object]] = [
             result_data(results[path])
             if path in results
             else {"notebook": str(path), "error": errors[path]}
             for path in notebooks
         ]
-        out().print_json(json.dumps({"notebooks": rows, "errors": len(errors)}))
+        print_json({"notebooks": rows, "errors": len(errors)})
         return
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title="scaffold extract")
     for column in ("notebook", "module", "moved", "stays", "tests", "result"):
         table.add_column(column)
@@ -100,14 +98,9 @@ def _render_check(
     errors: dict[Path, str],
     json_output: bool,
 ) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
-    from scaffold.console import out
+    from scaffold.console import out, print_json
 
     if json_output:
-        import json
-
         rows = [
             {"notebook": str(path), "error": errors[path]}
             if path in errors
@@ -119,8 +112,11 @@ def _render_check(
             for path in notebooks
         ]
         in_sync = not errors and not any(problems.values())
-        out().print_json(json.dumps({"in_sync": in_sync, "notebooks": rows}))
+        print_json({"in_sync": in_sync, "notebooks": rows})
         return
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title="scaffold extract --check")
     table.add_column("notebook")
     table.add_column("result")

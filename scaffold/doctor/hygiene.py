@@ -191,13 +191,14 @@ def contributing_present(repo: Repo) -> Finding:
 
 
 def no_conflict_markers(repo: Repo) -> Finding:
-    """Merge or update conflicts resolved, not committed with their markers."""
+    """Merge or update conflicts resolved, not committed with their markers (a Markdown
+    how-to quoting them in a fenced code block is not a conflict, as for scaffold update)."""
     from scaffold.updating.conflicts import has_markers
 
     marked = [
         str(path)
         for path in repo.files
-        if b"<<<<<<<" in (repo.data(path) or b"") and has_markers(repo.root / path)
+        if b"<<<<<<<" in (repo.data(path) or b"") and has_markers(repo.root / path, quotes=True)
     ]
     if marked:
         return failed(f"conflict markers in {', '.join(marked[:5])}")

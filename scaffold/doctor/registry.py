@@ -59,7 +59,7 @@ RULES: tuple[Rule, ...] = (
          "add CONTRIBUTING.md: branches and review, tests before merge, notebooks vs package, definition of done",
          hygiene.contributing_present),
     *AGREEMENT_RULES,
-    Rule("merge.resolved", "no unresolved conflict markers", CRITICAL,
+    Rule("merge.resolved", "no unresolved conflict markers (Markdown fences may quote them)", CRITICAL,
          "edit the files named: keep what you need between <<<<<<< and >>>>>>>, remove the markers, commit",
          hygiene.no_conflict_markers),
     Rule("template.current", "the project is on its template's latest release", MINOR,

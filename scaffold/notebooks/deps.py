@@ -7,7 +7,7 @@ import ast
 import re
 import sys
 import tomllib
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from scaffold.notebooks.analysis import Analysis
@@ -93,16 +93,27 @@ def _normalise(name: str) -> str:
 def declared_distributions(root: Path) -> set[str]:
     """Distribution names in pyproject.toml: dependencies, optional ones, dependency groups."""
     try:
-        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
+        text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    except OSError:
         return set()
+    return set(_declared_in(text))
+
+
+@lru_cache(maxsize=8)
+def _declared_in(text: str) -> frozenset[str]:
+    """The names ``declared_distributions`` finds in a pyproject.toml's text (parsed once
+    for a folder of notebooks)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return frozenset()
     project = data.get("project", {})
     requirements = list(project.get("dependencies", []))
     for group in (project.get("optional-dependencies", {}), data.get("dependency-groups", {})):
         for values in group.values():
             requirements += [v for v in values if isinstance(v, str)]
     names = {_normalise(re.split(r"[\s<>=!~;\[(@]", r, maxsplit=1)[0]) for r in requirements}
-    return names | {_normalise(str(project.get("name", "")))}
+    return frozenset(names | {_normalise(str(project.get("name", "")))})
 
 
 def _provided(top: str, declared: set[str]) -> bool:

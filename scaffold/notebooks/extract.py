@@ -13,10 +13,10 @@ from scaffold.errors import ScaffoldError
 from scaffold.notebooks.analysis import Analysis, GlobalUse
 from scaffold.notebooks.module import check_importable, merge, prune_imports, snippets
 from scaffold.notebooks.project import (
+    HEADER_PREFIX,
     check_module_name,
     find_package,
     find_root,
-    header_line,
     module_name_for,
     modules_recording,
     recorded_index,
@@ -80,14 +80,14 @@ def plan_extraction(
 
     notebook = read_notebook(notebook_path)
     root = root or find_root(notebook_path.resolve().parent)
-    package, module_name = _target(root, notebook_path, module, recorded)
+    rel = relative(notebook_path, root)
+    package, module_name = _target(root, notebook_path, rel, module, recorded)
     try:
         analysis = analyse(notebook)
     except RecursionError:
         raise ScaffoldError(f"{notebook_path} holds code nested too deeply to analyse") from None
     module_path = root / "src" / package.replace(".", "/") / f"{module_name}.py"
     import_name = f"{package}.{module_name}"
-    rel = relative(notebook_path, root)
     pending = {} if pending is None else pending
     module_change = _module_change(analysis, module_path, import_name, root, rel, pending)
     test_path = root / "tests" / f"test_{module_name}.py"
@@ -213,6 +213,7 @@ def project_root(notebook: Path, start: Path) -> Path:
 def _target(
     root: Path,
     notebook_path: Path,
+    rel: str,
     module: str | None,
     index: dict[str, list[tuple[str, str]]] | None = None,
 ) -> tuple[str, str]:
@@ -224,17 +225,16 @@ def _target(
         return package, check_module_name(name)
     if module:
         return find_package(root), check_module_name(module)
-    return _recorded_target(root, notebook_path, index) or (
+    return _recorded_target(root, notebook_path, rel, index) or (
         find_package(root),
         module_name_for(notebook_path),
     )
 
 
 def _recorded_target(
-    root: Path, notebook_path: Path, index: dict[str, list[tuple[str, str]]] | None
+    root: Path, notebook_path: Path, rel: str, index: dict[str, list[tuple[str, str]]] | None
 ) -> tuple[str, str] | None:
     """The module an earlier extract of this notebook wrote (its header records it)."""
-    rel = relative(notebook_path, root)
     found = modules_recording(root, rel, index)
     if len(found) > 1:
         default = module_name_for(notebook_path)
@@ -272,20 +272,21 @@ def _module_change(
 ) -> FileChange | None:
     old = _read(path)
     current = pending.get(path, old)
-    header = header_line(Path(root / rel), root)
+    header = HEADER_PREFIX + rel  # rel is already relative to the resolved root
+    where = relative(path, root)
     if current is not None and not recorded_notebooks(current):
         raise ScaffoldError(
-            f"{relative(path, root)} exists and was not written by scaffold extract; "
+            f"{where} exists and was not written by scaffold extract; "
             "choose another name with --module"
         )
     if current is not None:
-        _check_owners(analysis, current, root, rel, relative(path, root))
+        _check_owners(analysis, current, root, rel, where)
     found = snippets(analysis, import_name)
     if not found or not analysis.moved + analysis.constants:
         return None if current is None else FileChange(path, old, current)
     base = current or f'{header}\n"""Code extracted from {rel} by scaffold extract."""\n'
-    text = prune_imports(merge(base, header, found))
-    check_importable(text, relative(path, root))
+    text, tree = prune_imports(merge(base, header, found))
+    check_importable(text, where, tree)
     return FileChange(path, old, text)
 
 

@@ -34,6 +34,8 @@ class MaskedCell:
     # Masked lines that kept their magic's statement (``%time y = f(x)`` -> ``y = f(x)``):
     # line -> how many characters the statement starts further right in the original line.
     kept_statements: dict[int, int] = field(default_factory=dict)
+    # The parse of ``python`` that told us it is Python, kept so nobody parses it again.
+    tree: ast.Module | None = field(default=None, compare=False, repr=False)
 
 
 class CellSyntaxError(Exception):
@@ -68,13 +70,13 @@ def mask_cell(source: str) -> MaskedCell:
     for _ in range(len(lines) + 1):
         text = "\n".join(lines)
         try:
-            ast.parse(text)
+            tree = ast.parse(text)
         except SyntaxError as exc:
             number = _offending_line(exc, lines)
             if number is None or not _mask_line(lines, number, cell):
                 raise CellSyntaxError(exc.lineno or 1, exc.msg) from None
             continue
-        cell.python = text
+        cell.python, cell.tree = text, tree
         return cell
     raise CellSyntaxError(1, "could not make sense of the IPython lines")
 

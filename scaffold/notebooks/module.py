@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from scaffold.errors import ScaffoldError
-from scaffold.notebooks.analysis import Analysis, Item, bound_names, references
+from scaffold.notebooks.analysis import Analysis, Item, bound_names, references, walk
 from scaffold.notebooks.edits import Edit, add_parameters, pass_keywords, segment, statement_span
 from scaffold.notebooks.project import HEADER_PREFIX
 
@@ -50,7 +50,7 @@ def module_edits(item: Item, arguments: dict[str, dict[str, str]]) -> list[Edit]
     own = arguments.get(item.names[0], {}) if item.kind == "def" else {}
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and own:
         edits.append(add_parameters(node, lines, list(own.values())))
-    for sub in ast.walk(node):
+    for sub in item.nodes:
         if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name):
             needed = arguments.get(sub.func.id, {})
             pairs = [(param, own.get(name, name)) for name, param in needed.items()]
@@ -180,14 +180,17 @@ def _anchor(tree: ast.Module, lines: list[str]) -> int:
     return anchor
 
 
-def prune_imports(text: str) -> str:
-    """Drop imports nothing in the module uses (names in strings count as uses)."""
+def prune_imports(text: str) -> tuple[str, ast.Module]:
+    """Drop imports nothing in the module uses (names in strings count as uses): the text
+    and its parse (parsed again only when an import went)."""
     tree = ast.parse(text)
-    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    for node in ast.walk(tree):
+    nodes = walk(tree)
+    used = {n.id for n in nodes if isinstance(n, ast.Name)}
+    for node in nodes:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             used.update(re.findall(r"[A-Za-z_]\w*", node.value))
     lines = text.split("\n")
+    changed = False
     for node in reversed(tree.body):
         if not isinstance(node, ast.Import | ast.ImportFrom) or _is_future(node):
             continue
@@ -196,23 +199,28 @@ def prune_imports(text: str) -> str:
         ]
         if len(kept) == len(node.names) or node.col_offset != 0:
             continue
+        changed = True
         first, last = node.lineno, node.end_lineno or node.lineno
         if kept:
             node.names = kept
             lines[first - 1 : last] = [ast.unparse(node)]
         else:
             del lines[first - 1 : last]
-    return "\n".join(lines)
+    if not changed:
+        return text, tree
+    text = "\n".join(lines)
+    return text, ast.parse(text)
 
 
 def _is_future(node: ast.stmt) -> bool:
     return isinstance(node, ast.ImportFrom) and node.module == "__future__"
 
 
-def check_importable(text: str, module: str) -> None:
+def check_importable(text: str, module: str, tree: ast.Module | None = None) -> None:
     """Raise when importing the module would raise NameError (a name read before it is
-    bound, or a function reading a name the module never binds)."""
-    tree = ast.parse(text)
+    bound, or a function reading a name the module never binds). ``tree``: the parse of
+    ``text`` when at hand."""
+    tree = tree or ast.parse(text)
     if any(isinstance(n, ast.ImportFrom) and n.names[0].name == "*" for n in tree.body):
         return  # a star import binds names we cannot see
     everything = {name for node in tree.body for name in bound_names(node)}

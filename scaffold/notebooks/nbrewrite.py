@@ -56,7 +56,7 @@ def _python_names(remaining: list[Item]) -> set[str]:
     return {
         node.id
         for item in remaining
-        for node in ast.walk(item.node)
+        for node in item.nodes
         if isinstance(node, ast.Name)
         and isinstance(node.ctx, ast.Load)
         and node.lineno not in item.masked.kept_statements
@@ -165,7 +165,7 @@ def _pass_new_parameters(
     statement stands further right in the cell than in the parse."""
     lines = item.masked.python.split("\n")
     kept = item.masked.kept_statements
-    for node in ast.walk(item.node):
+    for node in item.nodes:
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
             continue
         if node.func.id not in arguments:

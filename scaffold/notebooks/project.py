@@ -74,10 +74,6 @@ def check_module_name(name: str) -> str:
     return name
 
 
-def header_line(notebook: Path, root: Path) -> str:
-    return HEADER_PREFIX + relative(notebook, root)
-
-
 def relative(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()

@@ -33,16 +33,16 @@ class CodeCell:
 @dataclass
 class Notebook:
     path: Path
-    node: Any  # nbformat.NotebookNode, kept to write the notebook back
+    node: dict[str, Any]  # the notebook's JSON, checked by ``check_shape``
     cells: list[CodeCell]
 
 
 def read_notebook(path: Path) -> Notebook:
     """Load ``path``; ScaffoldError naming the problem (and the cell) for anything that is
-    not a v4 notebook of a Python kernel."""
+    not a v4 notebook of a Python kernel. Plain JSON and our own structural check, not
+    nbformat: extract reads a few keys, and importing nbformat (jsonschema and all) cost
+    more than reading a whole folder of notebooks."""
     import json
-
-    import nbformat
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -53,9 +53,8 @@ def read_notebook(path: Path) -> Notebook:
     except (ValueError, RecursionError) as exc:
         raise ScaffoldError(f"{path} is not a valid notebook (invalid JSON: {exc})") from None
     check_shape(path, data)
-    node = nbformat.from_dict(data)  # type: ignore[no-untyped-call]
-    check_python_kernel(path, node.get("metadata") or {})
-    return Notebook(path, node, code_cells(node))
+    check_python_kernel(path, data.get("metadata") or {})
+    return Notebook(path, data, code_cells(data))
 
 
 def check_shape(path: Path, data: Any) -> None:
@@ -109,7 +108,7 @@ def check_python_kernel(path: Path, metadata: dict[str, Any]) -> None:
         raise ScaffoldError(f"{path} uses a {language} kernel; scaffold extracts Python only")
 
 
-def code_cells(node: Any) -> list[CodeCell]:
+def code_cells(node: dict[str, Any]) -> list[CodeCell]:
     cells = []
     for number, cell in enumerate(node.get("cells", []), start=1):
         if cell.get("cell_type") != "code":
@@ -122,7 +121,8 @@ def code_cells(node: Any) -> list[CodeCell]:
         exported = tagged or bool(_EXPORT_COMMENT.match(_first_code_line(source)))
         outputs = cell.get("outputs", [])
         cells.append(
-            CodeCell(number, source, exported, outputs if isinstance(outputs, list) else [])
+            # Saved outputs are only read for hints: an entry that is not an object is left out.
+            CodeCell(number, source, exported, _objects(outputs))
         )
     return cells
 
@@ -133,3 +133,7 @@ def _first_code_line(source: str) -> str:
 
 def is_export_marker(line: str) -> bool:
     return bool(_EXPORT_COMMENT.match(line))
+
+
+def _objects(outputs: Any) -> list[dict[str, Any]]:
+    return [o for o in outputs if isinstance(o, dict)] if isinstance(outputs, list) else []

@@ -252,13 +252,13 @@ def _callback_reason(context: _Context, item: Item) -> str | None:
     uses = sum(
         1
         for other in context.items
-        for sub in ast.walk(other.node)
+        for sub in other.nodes
         if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, ast.Load)
     )
     calls = sum(
         1
         for other in context.items
-        for sub in ast.walk(other.node)
+        for sub in other.nodes
         if isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) and sub.func.id == name
     )
     if sites + calls != uses:
@@ -300,7 +300,7 @@ def argument_names(item: Item, needed: set[str]) -> dict[str, str]:
     """The parameter carrying each needed global: its own name, or a fresh one (``df_``)
     when the function binds that name itself (a parameter or a local)."""
     bound = bound_anywhere(item.node)
-    taken = bound | needed | {n.id for n in ast.walk(item.node) if isinstance(n, ast.Name)}
+    taken = bound | needed | {n.id for n in item.nodes if isinstance(n, ast.Name)}
     found: dict[str, str] = {}
     for name in sorted(needed):
         fresh = name

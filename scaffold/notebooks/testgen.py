@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scaffold.notebooks.analysis import Analysis, Item
+from scaffold.notebooks.analysis import Analysis, Item, walk
 
 
 @dataclass
@@ -147,7 +147,7 @@ def example_calls(items: list[Item]) -> dict[str, tuple[Item, ast.Call]]:
     for item in items:
         if item.kind in ("def", "class"):
             continue
-        for sub in ast.walk(item.node):
+        for sub in item.nodes:
             called = isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
             if called and sub.func.id not in found and _literal_arguments(sub):  # type: ignore[attr-defined,arg-type]
                 found[sub.func.id] = (item, sub)  # type: ignore[attr-defined,assignment]
@@ -167,7 +167,7 @@ def _literal_arguments(call: ast.Call) -> bool:
 
 
 def _is_generator(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    return any(isinstance(sub, ast.Yield | ast.YieldFrom) for sub in ast.walk(node))
+    return any(isinstance(sub, ast.Yield | ast.YieldFrom) for sub in walk(node))
 
 
 def _saved_output(item: Item, call: ast.Call) -> str | None:
@@ -181,8 +181,12 @@ def _saved_output(item: Item, call: ast.Call) -> str | None:
     for output in item.cell.outputs:
         if output.get("output_type") != "execute_result":
             continue
-        shown = output.get("data", {}).get("text/plain")
-        shown = "".join(shown) if isinstance(shown, list) else shown
+        data = output.get("data")
+        shown = data.get("text/plain") if isinstance(data, dict) else None
+        if isinstance(shown, list) and all(isinstance(part, str) for part in shown):
+            shown = "".join(shown)
+        if not isinstance(shown, str):
+            return None  # an odd saved output: no expected value, not an error
         try:
             value = ast.literal_eval(shown)
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
@@ -255,4 +259,4 @@ def _imports_pytest(text: str | None) -> bool:
 def test_names(text: str | None) -> set[str]:
     if not text:
         return set()
-    return {n.name for n in ast.walk(ast.parse(text)) if isinstance(n, ast.FunctionDef)}
+    return {n.name for n in walk(ast.parse(text)) if isinstance(n, ast.FunctionDef)}

@@ -190,6 +190,18 @@ def test_committed_conflict_markers_fail(tmp_path: Path) -> None:
     assert finding.why == "conflict markers in Makefile"
 
 
+def test_a_how_to_quoting_markers_in_a_fence_is_not_a_conflict_but_bare_ones_are(
+    tmp_path: Path,
+) -> None:
+    markers = "<<<<<<< before updating\nmine\n=======\ntheirs\n>>>>>>> after updating\n"
+    quoted = f"# Resolving\n\n````text\n{markers}```\nstill quoted\n````\n\nDone.\n"
+    commit_all(write(tmp_path, {"docs/update.md": quoted, "README.md": "x\n"}))
+    assert no_conflict_markers(Repo(tmp_path)).status is Status.PASSED
+    commit_all(write(tmp_path, {"docs/update.md": quoted + markers}))
+    finding = no_conflict_markers(Repo(tmp_path))
+    assert finding.why == "conflict markers in docs/update.md"
+
+
 def test_a_separator_line_alone_is_not_a_conflict(tmp_path: Path) -> None:
     write(tmp_path, {"README.md": "Title\n=======\n\ntext\n"})
     assert no_conflict_markers(Repo(tmp_path)).status is Status.PASSED

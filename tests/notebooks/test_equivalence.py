@@ -36,6 +36,16 @@ DF = "df = dict(a=[1, 2, 3])"
 TOTAL = "def total(col):\n    return sum(df[col])"
 
 
+DOUBLED = "def doubled(col):\n    df = 2\n    return total(col) * df"
+
+
+def test_a_def_that_stays_does_not_pass_its_own_local_as_the_global(project: Path) -> None:
+    out, diff = extract_and_compare(project, [DF, TOTAL, DOUBLED, DOUBLED, "print(doubled('a'))"])
+    assert diff == []
+    assert "is called where `df` is a local name" in out
+    assert "df=df" not in (project / "notebooks" / "nb.ipynb").read_text()
+
+
 def test_a_local_named_like_the_propagated_global_gets_a_fresh_parameter(project: Path) -> None:
     cells = [DF, TOTAL, "def doubled(col):\n    df = 2\n    return total(col) * df"]
     out, diff = extract_and_compare(project, [*cells, "print(doubled('a'))"])
@@ -196,6 +206,8 @@ def _generated_notebooks_keep_their_outputs() -> None:
     # Found by CI: the module imports what the moved function used, which the notebook
     # imported only after the cell calling it.
     @example(cells=[XML_TAG, "print(tag())", "import xml.dom.minidom"])
+    # A def that stays (defined twice) calls a moved one where its own local hides the global.
+    @example(cells=[TOTAL, DOUBLED, DOUBLED, DF, "print(doubled('a'))"])
     def check(cells: list[str]) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             project = make_project(Path(tmp) / "proj")

@@ -106,3 +106,38 @@ def test_a_stale_temporary_from_a_killed_run_is_removed(tmp_path: Path) -> None:
     fileio.write_text(path, "new")
 
     assert sorted(os.listdir(tmp_path)) == [fresh.name, "module.py"]
+
+
+def test_a_failed_stage_among_many_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Staged on several threads: one failing leaves every file as it was, no temporary."""
+    paths = [tmp_path / f"f{i}.txt" for i in range(40)]
+    for path in paths:
+        path.write_text("old", encoding="utf-8")
+    stage = fileio._stage
+
+    def failing(path: Path, text: str | bytes, mode: int | None = None) -> Path:
+        if path.name == "f17.txt":
+            raise OSError("disk full")
+        return stage(path, text, mode)
+
+    monkeypatch.setattr(fileio, "_stage", failing)
+    with pytest.raises(OSError, match="disk full"):
+        fileio.write_files([(path, "new") for path in paths])
+    assert {path.read_text(encoding="utf-8") for path in paths} == {"old"}
+    assert sorted(os.listdir(tmp_path)) == sorted(path.name for path in paths)
+
+
+def test_many_files_are_all_written_and_stale_temporaries_removed(tmp_path: Path) -> None:
+    stale = tmp_path / "sub" / ".f3.txt.abc123.scaffold-tmp"
+    stale.parent.mkdir()
+    stale.write_text("half", encoding="utf-8")
+    old = stale.stat().st_mtime - fileio.STALE_AFTER_SECONDS - 1
+    os.utime(stale, (old, old))
+    files = [(tmp_path / ("sub" if i % 2 else "") / f"f{i}.txt", f"text {i}") for i in range(30)]
+
+    fileio.write_files(files)
+
+    assert [path.read_text(encoding="utf-8") for path, _ in files] == [t for _, t in files]
+    assert not list(tmp_path.rglob("*.scaffold-tmp"))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from scaffold.errors import ScaffoldError
@@ -38,13 +38,21 @@ def _maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(strategy, strategy, values)
 
 
+outputs = st.fixed_dictionaries(
+    {
+        "output_type": _maybe(st.sampled_from(["execute_result", "stream"])),
+        "data": _maybe(
+            st.fixed_dictionaries({"text/plain": _maybe(st.text() | st.lists(st.text()))})
+        ),
+    }
+)
 code = st.sampled_from(["import math\n", "def f(x):\n    return x\n", "%time f(1)\n", "f(2)"])
 cells = st.fixed_dictionaries(
     {
         "cell_type": _maybe(st.sampled_from(["code", "markdown", "raw"])),
         "source": _maybe(code | st.lists(code, max_size=3)),
         "metadata": _maybe(st.fixed_dictionaries({"tags": _maybe(st.lists(st.text()))})),
-        "outputs": _maybe(st.lists(st.fixed_dictionaries({"output_type": values}), max_size=2)),
+        "outputs": _maybe(st.lists(_maybe(outputs), max_size=2)),
         "execution_count": _maybe(st.none() | st.integers(0, 9)),
     }
 )
@@ -84,8 +92,24 @@ def _project(folder: Path) -> Path:
     return make_project(folder / "project")
 
 
+ODD_OUTPUTS = {  # found by review: saved outputs that are not objects, data that is not one
+    "nbformat": 4,
+    "nbformat_minor": 5,
+    "metadata": {},
+    "cells": [
+        {"cell_type": "code", "source": "def f(x):\n    return x\n", "metadata": {}},
+        {"cell_type": "code", "source": "f(2)", "metadata": {}, "outputs": [3, None]},
+        {"cell_type": "code", "source": "f(3)", "metadata": {},
+         "outputs": [{"output_type": "execute_result", "data": [1]}]},
+        {"cell_type": "code", "source": "f(4)", "metadata": {},
+         "outputs": [{"output_type": "execute_result", "data": {"text/plain": [1, "2"]}}]},
+    ],
+}  # fmt: skip
+
+
 @FUZZ
 @given(document=notebooks | raw_files)
+@example(document=ODD_OUTPUTS)
 def test_notebook_readers(document: Any) -> None:
     from scaffold import readers
     from scaffold.checks import notebooks as checks
@@ -101,12 +125,15 @@ def test_notebook_readers(document: Any) -> None:
             checks.cells_with_outputs(loaded)
             checks.strip(loaded)
 
-        def extract() -> None:  # as `scaffold extract` does: validate, then plan
+        def validated() -> None:  # nbformat validation, as lint reads notebooks
             readers.load_notebook(path)
+
+        def extract() -> None:  # as `scaffold extract` does: its own shape check, then plan
             plan_extraction(path, None, rewrite=True, formatting=False)
 
         _only_scaffold_errors(lint)
         _only_scaffold_errors(lambda: checks.strip_file(path))
+        _only_scaffold_errors(validated)
         _only_scaffold_errors(extract)
 
 

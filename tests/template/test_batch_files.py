@@ -22,7 +22,7 @@ def test_full_preset_has_batch_and_onnx(rendered: ProjectFactory) -> None:
     assert all(present(BATCH + ONNX, rendered, "full"))
     project = rendered("full")
     pyproject = (project / "pyproject.toml").read_text()
-    for requirement in ('"dask[dataframe,distributed]', '"pyarrow', '"skl2onnx', '"onnxruntime'):
+    for requirement in ('"dask[distributed]', '"pyarrow', '"skl2onnx', '"onnxruntime'):
         assert requirement in pyproject
     makefile = (project / "Makefile").read_text()
     assert "\nbatch:" in makefile and "\nexport-onnx:" in makefile
