@@ -5,9 +5,13 @@
 
 Generates the standard project in a temporary folder, builds its environment, trains the
 model, then starts each app with uvicorn (one worker) on a free 127.0.0.1 port and sends it
-load from a bounded asyncio + httpx client: concurrency 1, 8, 20 and 32, one record and
-256-record batches. The apps take turns cell by cell (interleaved), so a change in the
-machine's load hits both; on a shared machine only the ratios within one run mean anything.
+load from a bounded asyncio client: concurrency 1, 8, 20 and 32, one record and 256-record
+batches. The client writes each request in one piece on keep-alive connections and reads the
+response by its Content-Length (``--client httpx`` uses httpx instead, which spends several
+times the CPU per request on the same two cores as the server). The apps take turns cell by
+cell (interleaved), so a change in the machine's load hits all of them; on a shared machine
+only the ratios within one run mean anything. Each cell also reports the server's CPU time
+per request (its process and children, from /proc), which depends little on the load.
 See benchmarks/README.md for what each app is.
 """
 
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import shutil
 import socket
@@ -78,6 +83,8 @@ class Cell:
     seconds: float
     latencies: list[float]
     errors: int
+    server_cpu: float = math.nan  # CPU seconds of the server's process in the cell
+    child_cpu: float = math.nan  # and of its child processes (the shadow scorer)
 
     @property
     def rate(self) -> float:
@@ -86,6 +93,10 @@ class Cell:
     def percentile(self, q: float) -> float:
         ordered = sorted(self.latencies)
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+    def per_request(self, seconds: float) -> float:
+        """CPU seconds spent in the cell, per request, in milliseconds."""
+        return seconds / self.requests * 1000 if self.requests else math.nan
 
 
 def free_port() -> int:
@@ -131,11 +142,70 @@ def start(folder: Path, app: App, port: int, log: Path) -> subprocess.Popen[byte
     raise SystemExit(f"{app.name} did not start within 120 s")
 
 
-async def load(
-    url: str, body: bytes, concurrency: int, seconds: float
-) -> tuple[int, float, list[float], int]:
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU seconds (user + system) of a process and of its live children; NaN without /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    own, children = math.nan, 0.0
+    for path in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = path.read_text().rsplit(")", 1)[-1].split()
+        except OSError:  # a process that has just ended
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / ticks
+        if int(path.parent.name) == pid:
+            own = seconds
+        elif int(fields[1]) == pid:  # fields[1]: the parent's pid
+            children += seconds
+    return own, children
+
+
+Load = tuple[int, float, list[float], int]  # requests, seconds, latencies, errors
+
+
+async def response_status(reader: asyncio.StreamReader) -> int:
+    """Read one response (its body by Content-Length) and return its status code."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    fields = dict(line.lower().split(":", 1) for line in lines[1:] if ":" in line)
+    if "content-length" not in fields:
+        raise SystemExit(f"a response without Content-Length: {head!r}")
+    await reader.readexactly(int(fields["content-length"]))
+    return int(lines[0].split()[1])
+
+
+async def load(port: int, body: bytes, concurrency: int, seconds: float) -> Load:
+    """Keep-alive connections, each sending the request in one write and waiting for its answer."""
+    request = (f"POST /predict HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+               f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body  # fmt: skip
+    latencies: list[float] = []
+    errors = 0
+    connections = [await asyncio.open_connection("127.0.0.1", port) for _ in range(concurrency)]
+    for reader, writer in connections:  # warm the connections
+        writer.write(request)
+        await response_status(reader)
+    start = time.perf_counter()
+    deadline = start + seconds
+
+    async def worker(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal errors
+        while time.perf_counter() < deadline:
+            sent = time.perf_counter()
+            writer.write(request)
+            status = await response_status(reader)
+            latencies.append(time.perf_counter() - sent)
+            errors += status != 200
+
+    await asyncio.gather(*(worker(reader, writer) for reader, writer in connections))
+    elapsed = time.perf_counter() - start
+    for _, writer in connections:
+        writer.close()
+    return len(latencies), elapsed, latencies, errors
+
+
+async def load_httpx(port: int, body: bytes, concurrency: int, seconds: float) -> Load:
     import httpx2 as httpx
 
+    url = f"http://127.0.0.1:{port}/predict"
     latencies: list[float] = []
     errors = 0
     headers = {"content-type": "application/json"}
@@ -168,10 +238,11 @@ def body_of(project: Path, batch: int) -> bytes:
     return json.dumps({"records": rows[:batch]}).encode()
 
 
-def measure(folder: Path, apps: Sequence[App], seconds: float, log: Path,
+def measure(folder: Path, apps: Sequence[App], seconds: float, log: Path, client: str = "raw",
             concurrency: Sequence[int] = CONCURRENCY, batches: Sequence[int] = BATCHES) -> list[Cell]:  # fmt: skip
     ports = {app.name: free_port() for app in apps}
-    servers = [start(folder, app, ports[app.name], log) for app in apps]
+    servers = {app.name: start(folder, app, ports[app.name], log) for app in apps}
+    send = load if client == "raw" else load_httpx
     cells = []
     try:
         for batch in batches:
@@ -179,23 +250,31 @@ def measure(folder: Path, apps: Sequence[App], seconds: float, log: Path,
             for index, level in enumerate(concurrency):
                 order = apps if index % 2 == 0 else list(reversed(apps))
                 for app in order:
-                    url = f"http://127.0.0.1:{ports[app.name]}/predict"
-                    count, elapsed, latencies, errors = asyncio.run(load(url, body, level, seconds))
-                    cell = Cell(app.name, batch, level, count, elapsed, latencies, errors)
+                    pid = servers[app.name].pid
+                    own, children = cpu_seconds(pid)
+                    count, elapsed, latencies, errors = asyncio.run(
+                        send(ports[app.name], body, level, seconds)
+                    )
+                    own_after, children_after = cpu_seconds(pid)
+                    cell = Cell(app.name, batch, level, count, elapsed, latencies, errors,
+                                own_after - own, children_after - children)  # fmt: skip
                     print(f"  {app.name} batch={batch} c={level}: {cell.rate:.0f} req/s, "
-                          f"p50 {cell.percentile(0.5):.1f} ms, p99 {cell.percentile(0.99):.1f} ms",
+                          f"p50 {cell.percentile(0.5):.1f} ms, p99 {cell.percentile(0.99):.1f} ms, "
+                          f"server CPU {cell.per_request(cell.server_cpu):.2f} ms/request",
                           file=sys.stderr)  # fmt: skip
                     cells.append(cell)
     finally:
-        for server in servers:
+        for server in servers.values():
             server.terminate()
-            server.wait(timeout=30)
+            server.wait(timeout=60)
     return cells
 
 
-def table(cells: list[Cell], peer: str) -> str:
-    lines = ["| records | concurrency | app | req/s | p50 ms | p99 ms | req/s vs " + peer + " |",
-             "|--:|--:|---|--:|--:|--:|--:|"]  # fmt: skip
+def table(cells: list[Cell], peer: str, children: bool = False) -> str:
+    """Markdown; ``children`` adds the CPU time of the servers' child processes."""
+    child = " child CPU ms/req |" if children else ""
+    lines = ["| records | concurrency | app | req/s | p50 ms | p99 ms | server CPU ms/req |"
+             f"{child} req/s vs {peer} |", "|--:|--:|---|--:|--:|--:|--:|" + "--:|" * (1 + children)]  # fmt: skip
     base = {(c.batch, c.concurrency): c for c in cells if c.app == peer}
     for c in cells:
         ratio = (
@@ -204,15 +283,27 @@ def table(cells: list[Cell], peer: str) -> str:
             else float("nan")
         )
         errors = f" ({c.errors} errors)" if c.errors else ""
+        child = f" {c.per_request(c.child_cpu):.2f} |" if children else ""
         lines.append(f"| {c.batch} | {c.concurrency} | {c.app}{errors} | {c.rate:.0f} | "
-                     f"{c.percentile(0.5):.1f} | {c.percentile(0.99):.1f} | {ratio:.2f} |")  # fmt: skip
+                     f"{c.percentile(0.5):.1f} | {c.percentile(0.99):.1f} | "
+                     f"{c.per_request(c.server_cpu):.2f} |{child} {ratio:.2f} |")  # fmt: skip
     return "\n".join(lines)
 
 
+def load_average() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} CPUs"
+
+
 def generated(name: str, project: str = NAME, **env: str) -> App:
+    env = {"prediction_log_path": f"logs/{slug(name)}.jsonl", **env}  # one log per app
     settings = {f"{NAME.upper()}_{key.upper()}": value for key, value in env.items()}
     return App(name, [".venv/bin/python", "-m", f"{NAME}.cli", "serve", "--port", "{port}"],
                {f"{NAME.upper()}_ENVIRONMENT": "prod", **settings}, project)  # fmt: skip
+
+
+def slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in name.lower())
 
 
 BARE = App("bare FastAPI", [".venv/bin/uvicorn", "bare:app", "--port", "{port}", "--no-access-log"])
@@ -224,9 +315,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--challenger", action="store_true", help="champion, shadow and canary instead"
     )
+    parser.add_argument("--client", choices=["raw", "httpx"], default="raw",
+                        help="load generator (default: raw asyncio sockets)")  # fmt: skip
     args = parser.parse_args(argv)
     if args.challenger:
-        return challenger_modes(args.seconds)
+        return challenger_modes(args.seconds, args.client)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         make_project(folder)
@@ -237,12 +330,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             generated("service without metrics", "no-metrics"),
             BARE,
         ]
-        cells = measure(folder, apps, args.seconds, folder / "servers.log")
+        started = load_average()
+        cells = measure(folder, apps, args.seconds, folder / "servers.log", args.client)
     sys.stdout.write(table(cells, BARE.name) + "\n")
+    sys.stdout.write(f"\nload average at the start: {started}; at the end: {load_average()}\n")
     return 0
 
 
-def challenger_modes(seconds: float) -> int:
+def challenger_modes(seconds: float, client: str) -> int:
     """The service with a challenger (a copy of the champion's model) in each strategy."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -254,9 +349,24 @@ def challenger_modes(seconds: float) -> int:
             generated("shadow", model_strategy="shadow", **challenger),
             generated("canary 0.5", model_strategy="canary", canary_fraction="0.5", **challenger),
         ]
-        cells = measure(folder, apps, seconds, folder / "servers.log", concurrency=(1, 8))
-    sys.stdout.write(table(cells, "champion") + "\n")
+        started = load_average()
+        cells = measure(folder, apps, seconds, folder / "servers.log", client, concurrency=(1, 8))
+        roles = roles_logged(project / "logs" / f"{slug('shadow')}.jsonl")
+    sys.stdout.write(table(cells, "champion", children=True) + "\n")
+    sys.stdout.write(f"\nload average at the start: {started}; at the end: {load_average()}\n")
+    share = roles.get("challenger", 0) / max(1, roles.get("champion", 0))
+    sys.stdout.write(f"shadow: {roles.get('challenger', 0)} of {roles.get('champion', 0)} requests "
+                     f"({share:.0%}) also scored by the challenger\n")  # fmt: skip
     return 0
+
+
+def roles_logged(path: Path) -> dict[str, int]:
+    """Prediction-log lines by model role."""
+    counts: dict[str, int] = {}
+    for line in path.read_text().splitlines():
+        role = json.loads(line).get("model_role", "?")
+        counts[role] = counts.get(role, 0) + 1
+    return counts
 
 
 if __name__ == "__main__":
