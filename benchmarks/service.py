@@ -290,6 +290,40 @@ def table(cells: list[Cell], peer: str, children: bool = False) -> str:
     return "\n".join(lines)
 
 
+MODEL_CALL = f"""
+import time
+import numpy as np
+from {NAME}.config import Settings
+from {NAME}.predict import predict_matrix, skip_absent_pandas
+from {NAME}.train import load_model
+
+skip_absent_pandas()
+model = load_model(Settings().model_path)
+row = np.zeros((1, len(model.feature_names)))
+for _ in range(50):
+    predict_matrix(model, row)
+start = time.process_time()
+for _ in range(500):
+    predict_matrix(model, row)
+print((time.process_time() - start) / 500 * 1000)
+"""
+
+
+def model_call_ms(project: Path) -> float:
+    """CPU milliseconds of one single-record ``predict_matrix`` call, in process: how fast
+    the machine is at the moment (the same code took 1.5 and 2.7 ms an hour apart here)."""
+    python = project / ".venv" / "bin" / "python"
+    done = subprocess.run([python, "-c", MODEL_CALL], cwd=project, capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    return float(done.stdout.strip())
+
+
+def machine(project: Path, started: str) -> str:
+    return (f"\nload average at the start: {started}; at the end: {load_average()}\n"
+            f"one single-record model call, in process: {model_call_ms(project):.2f} ms of CPU "
+            "(the machine's speed at the end of the run)\n")  # fmt: skip
+
+
 def load_average() -> str:
     one, five, _ = os.getloadavg()
     return f"{one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} CPUs"
@@ -332,8 +366,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
         started = load_average()
         cells = measure(folder, apps, args.seconds, folder / "servers.log", args.client)
-    sys.stdout.write(table(cells, BARE.name) + "\n")
-    sys.stdout.write(f"\nload average at the start: {started}; at the end: {load_average()}\n")
+        sys.stdout.write(table(cells, BARE.name) + "\n")
+        sys.stdout.write(machine(folder / NAME, started))
     return 0
 
 
@@ -352,8 +386,8 @@ def challenger_modes(seconds: float, client: str) -> int:
         started = load_average()
         cells = measure(folder, apps, seconds, folder / "servers.log", client, concurrency=(1, 8))
         roles = roles_logged(project / "logs" / f"{slug('shadow')}.jsonl")
-    sys.stdout.write(table(cells, "champion", children=True) + "\n")
-    sys.stdout.write(f"\nload average at the start: {started}; at the end: {load_average()}\n")
+        sys.stdout.write(table(cells, "champion", children=True) + "\n")
+        sys.stdout.write(machine(project, started))
     share = roles.get("challenger", 0) / max(1, roles.get("champion", 0))
     sys.stdout.write(f"shadow: {roles.get('challenger', 0)} of {roles.get('champion', 0)} requests "
                      f"({share:.0%}) also scored by the challenger\n")  # fmt: skip
