@@ -211,11 +211,12 @@ def format_results(results: list[ExtractResult], root: Path, shared: bool = True
     if shared:
         jobs = {key: job for key, job in jobs.items() if key in last.values()}
     batches: list[list[Job]] = [[]]
+    seen: dict[str, int] = {}  # plans of a path so far: the batch its next plan goes in
     for job in jobs.values():  # one file per path in a batch: same-path plans go in the next
-        batch = next((b for b in batches if all(j.path != job.path for j in b)), None)
-        if batch is None:
-            batches.append(batch := [])
-        batch.append(job)
+        number = seen[job.path] = seen.get(job.path, -1) + 1
+        if number == len(batches):
+            batches.append([])
+        batches[number].append(job)
     for batch in batches:
         format_jobs(batch, root, first_party=path_package(root))
     for result in results:
