@@ -203,13 +203,17 @@ def format_results(results: list[ExtractResult], root: Path, shared: bool = True
     otherwise each plan is formatted on its own."""
     jobs: dict[int, Job] = {}
     last: dict[Path, int] = {}
+    where: dict[Path, str] = {}  # each path made relative once (it resolves symlinks)
     for result in results:
         for change, fix in ((result.module, True), (result.test_file, False)):
             if change is not None and change.changed:
-                jobs[id(change)] = Job(relative(change.path, root), change.new, fix)
+                if change.path not in where:
+                    where[change.path] = relative(change.path, root)
+                jobs[id(change)] = Job(where[change.path], change.new, fix)
                 last[change.path] = id(change)
     if shared:
-        jobs = {key: job for key, job in jobs.items() if key in last.values()}
+        kept = set(last.values())
+        jobs = {key: job for key, job in jobs.items() if key in kept}
     batches: list[list[Job]] = [[]]
     seen: dict[str, int] = {}  # plans of a path so far: the batch its next plan goes in
     for job in jobs.values():  # one file per path in a batch: same-path plans go in the next
@@ -232,9 +236,8 @@ def format_results(results: list[ExtractResult], root: Path, shared: bool = True
             if module is None
             else (id(module) if id(module) in jobs else last.get(module.path))
         )
-        if module is not None and key in jobs:
-            where = relative(module.path, root)
-            result.notes += [f"{where}: {line}" for line in jobs[key].remaining]
+        if module is not None and key in jobs:  # the job's path is the module's
+            result.notes += [f"{jobs[key].path}: {line}" for line in jobs[key].remaining]
 
 
 def _src_packages(root: Path) -> set[str]:
