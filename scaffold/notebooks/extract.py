@@ -332,7 +332,7 @@ def _module_change(
             "choose another name with --module"
         )
     if current is not None:
-        _check_owners(analysis, current, root, rel, where)
+        _check_owners(analysis, current, root, rel, where, import_name)
     found = snippets(analysis, import_name)
     if not found or not analysis.moved + analysis.constants:
         return None if current is None else FileChange(path, old, current)
@@ -345,9 +345,12 @@ def _module_change(
 _DEFINITION = re.compile(r"^(?:async\s+def|def|class)\s+(\w+)", re.MULTILINE)
 
 
-def _check_owners(analysis: Analysis, old: str, root: Path, rel: str, module: str) -> None:
-    """Refuse to replace a definition of the module that another recorded notebook defines:
-    two notebooks sharing a module must not overwrite each other's code."""
+def _check_owners(
+    analysis: Analysis, old: str, root: Path, rel: str, module: str, import_name: str
+) -> None:
+    """Refuse to replace a definition of the module that another recorded notebook defines,
+    or imports from it (its code already moved there by --rewrite-notebook): two notebooks
+    sharing a module must not overwrite each other's code."""
     from scaffold.notebooks.reading import read_notebook
 
     moving = {name for item in analysis.moved for name in item.names}
@@ -360,12 +363,29 @@ def _check_owners(analysis: Analysis, old: str, root: Path, rel: str, module: st
         except ScaffoldError:
             continue
         theirs = {m for cell in cells for m in _DEFINITION.findall(cell.source)}
+        theirs |= {m for cell in cells for m in names_imported_from(cell.source, import_name)}
         for name in sorted(held & theirs):
             suggestion = re.sub(r"\W+", "_", Path(rel).stem.lower()).strip("_")
             raise ScaffoldError(
                 f"{module} already holds `{name}` from {other}, and {rel} defines its own "
                 f"`{name}`: extract it into its own module, e.g. --module {suggestion}"
             )
+
+
+def names_imported_from(source: str, import_name: str) -> set[str]:
+    """The names a cell imports from module ``import_name`` (``from m import a, b as c`` or
+    the parenthesised form): a rewritten notebook's use of the code it moved there."""
+    statement = re.compile(
+        rf"^[ \t]*from[ \t]+{re.escape(import_name)}[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)",
+        re.MULTILINE,
+    )
+    names = set()
+    for group in statement.findall(source):
+        for part in re.sub(r"#[^\n]*", "", group).strip("()").replace("\\\n", " ").split(","):
+            words = part.split()
+            if words and words[0].isidentifier():
+                names.add(words[0])
+    return names
 
 
 def _test_change(
