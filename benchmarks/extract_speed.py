@@ -5,7 +5,7 @@
 Generates realistic notebooks (markdown, imports, magics, shell lines, functions with
 docstrings, a class, constants, data loading, plots, prints) into a temporary src-layout
 project, then times, on the same files:
-- scaffold extract FOLDER: the CLI over the whole folder in one process (analysis, modules,
+- scaffold extract FOLDER: the CLI over the whole folder in one command (analysis, modules,
   tests, one batch of ruff fixes and formatting for all of them), as a user runs it;
 - scaffold extract NOTEBOOK once per notebook, in process (its formatter runs per notebook);
 - the same without the formatter (the analysis alone);
@@ -154,7 +154,7 @@ def main() -> None:
         scaffold = str(Path(sys.executable).parent / "scaffold")
         folder = [scaffold, "extract", "notebooks", "--json"]
         timed(
-            "scaffold extract notebooks/ (CLI, one process)",
+            "scaffold extract notebooks/ (CLI, one command)",
             n,
             lambda: subprocess.run(folder, cwd=root, check=True, capture_output=True),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 from scaffold import fileio
 from scaffold.errors import ScaffoldError
+from scaffold.forkpool import run_split, usable_cpus
 from scaffold.notebooks.analysis import Analysis, GlobalUse
 from scaffold.notebooks.module import check_importable, merge, prune_imports, snippets
 from scaffold.notebooks.project import (
@@ -86,11 +88,10 @@ def plan_extraction(
         analysis = analyse(notebook)
     except RecursionError:
         raise ScaffoldError(f"{notebook_path} holds code nested too deeply to analyse") from None
-    module_path = root / "src" / package.replace(".", "/") / f"{module_name}.py"
+    module_path, test_path = _paths(root, package, module_name)
     import_name = f"{package}.{module_name}"
     pending = {} if pending is None else pending
     module_change = _module_change(analysis, module_path, import_name, root, rel, pending)
-    test_path = root / "tests" / f"test_{module_name}.py"
     old_tests = _read(test_path)
     current_tests = pending.get(test_path, old_tests)
     tests = skeletons(analysis, rel, test_names(current_tests), root)
@@ -122,30 +123,77 @@ def plan_extraction(
     return result
 
 
+# A folder of at least this many notebooks is planned in several processes: below it, the
+# fork and the pickled results cost about what the second process saves.
+PARALLEL_FROM = 32
+PLAN_PROCESSES = 2  # the machine this was measured on has 2 CPUs; more is not measured
+
+
 def plan_folder(
     notebooks: list[Path], root: Path, module: str | None, rewrite: bool, shared: bool
 ) -> list[tuple[Path, ExtractResult | str]]:
-    """Every notebook planned in one process, formatted in one batch; a notebook that cannot
-    be extracted gets its error message. ``shared``: a later notebook sees the files earlier
-    ones would write (writing); otherwise each is planned against the disk alone, as one call
-    each would (``--check``)."""
+    """Every notebook planned, formatted in one batch; a notebook that cannot be extracted
+    gets its error message. ``shared``: a later notebook sees the files earlier ones would
+    write (writing); otherwise each is planned against the disk alone, as one call each
+    would (``--check``).
+
+    A large folder is planned ahead in several processes, each notebook against the disk
+    alone; then, in order, a notebook whose module or test file an earlier one plans is
+    planned again seeing that plan, exactly as one process planning them in turn would."""
+    index = recorded_index(root)
+
+    def plan(notebook: Path, pending: dict[Path, str]) -> ExtractResult | str:
+        try:
+            return plan_extraction(notebook, module, rewrite, False, root, pending, index)
+        except ScaffoldError as exc:
+            return str(exc)
+
+    def ahead(number: int) -> tuple[tuple[Path, ...], ExtractResult | str]:
+        outcome = plan(notebooks[number], {})
+        if isinstance(outcome, str):
+            return _targets(notebooks[number], root, module, index), outcome
+        package, _, name = outcome.import_name.rpartition(".")
+        return _paths(root, package, name), outcome
+
+    early = run_split(ahead, len(notebooks), plan_processes(len(notebooks)))
     pending: dict[Path, str] = {}
     planned: list[tuple[Path, ExtractResult | str]] = []
-    index = recorded_index(root)
-    for notebook in notebooks:
-        try:
-            result = plan_extraction(
-                notebook, module, rewrite, False, root, dict(pending), recorded=index
-            )
-        except ScaffoldError as exc:
-            planned.append((notebook, str(exc)))
-            continue
-        planned.append((notebook, result))
-        for change in (result.module, result.test_file):
-            if shared and change is not None:
-                pending[change.path] = change.new
+    for notebook, guess in zip(notebooks, early, strict=True):
+        if guess is not None and not any(path in pending for path in guess[0]):
+            outcome = guess[1]
+        else:
+            outcome = plan(notebook, dict(pending))
+        planned.append((notebook, outcome))
+        if shared and not isinstance(outcome, str):
+            for change in (outcome.module, outcome.test_file):
+                if change is not None:
+                    pending[change.path] = change.new
     format_results([r for _, r in planned if not isinstance(r, str)], root, shared)
     return planned
+
+
+def plan_processes(notebooks: int) -> int:
+    """How many processes plan a folder of ``notebooks``."""
+    if notebooks < PARALLEL_FROM or not hasattr(os, "fork"):
+        return 1
+    return min(PLAN_PROCESSES, usable_cpus())
+
+
+def _paths(root: Path, package: str, module_name: str) -> tuple[Path, Path]:
+    """The module and the test file extract writes for ``package.module_name``."""
+    module_path = root / "src" / package.replace(".", "/") / f"{module_name}.py"
+    return module_path, root / "tests" / f"test_{module_name}.py"
+
+
+def _targets(
+    notebook: Path, root: Path, module: str | None, index: dict[str, list[tuple[str, str]]]
+) -> tuple[Path, ...]:
+    """The module and test file of a notebook whose plan failed; none when the failure came
+    before they were known (then no earlier plan can change it)."""
+    try:
+        return _paths(root, *_target(root, notebook, relative(notebook, root), module, index))
+    except ScaffoldError:
+        return ()
 
 
 def format_results(results: list[ExtractResult], root: Path, shared: bool = True) -> None:
@@ -155,19 +203,24 @@ def format_results(results: list[ExtractResult], root: Path, shared: bool = True
     otherwise each plan is formatted on its own."""
     jobs: dict[int, Job] = {}
     last: dict[Path, int] = {}
+    where: dict[Path, str] = {}  # each path made relative once (it resolves symlinks)
     for result in results:
         for change, fix in ((result.module, True), (result.test_file, False)):
             if change is not None and change.changed:
-                jobs[id(change)] = Job(relative(change.path, root), change.new, fix)
+                if change.path not in where:
+                    where[change.path] = relative(change.path, root)
+                jobs[id(change)] = Job(where[change.path], change.new, fix)
                 last[change.path] = id(change)
     if shared:
-        jobs = {key: job for key, job in jobs.items() if key in last.values()}
+        kept = set(last.values())
+        jobs = {key: job for key, job in jobs.items() if key in kept}
     batches: list[list[Job]] = [[]]
+    seen: dict[str, int] = {}  # plans of a path so far: the batch its next plan goes in
     for job in jobs.values():  # one file per path in a batch: same-path plans go in the next
-        batch = next((b for b in batches if all(j.path != job.path for j in b)), None)
-        if batch is None:
-            batches.append(batch := [])
-        batch.append(job)
+        number = seen[job.path] = seen.get(job.path, -1) + 1
+        if number == len(batches):
+            batches.append([])
+        batches[number].append(job)
     for batch in batches:
         format_jobs(batch, root, first_party=path_package(root))
     for result in results:
@@ -183,9 +236,8 @@ def format_results(results: list[ExtractResult], root: Path, shared: bool = True
             if module is None
             else (id(module) if id(module) in jobs else last.get(module.path))
         )
-        if module is not None and key in jobs:
-            where = relative(module.path, root)
-            result.notes += [f"{where}: {line}" for line in jobs[key].remaining]
+        if module is not None and key in jobs:  # the job's path is the module's
+            result.notes += [f"{jobs[key].path}: {line}" for line in jobs[key].remaining]
 
 
 def _src_packages(root: Path) -> set[str]:
@@ -280,7 +332,7 @@ def _module_change(
             "choose another name with --module"
         )
     if current is not None:
-        _check_owners(analysis, current, root, rel, where)
+        _check_owners(analysis, current, root, rel, where, import_name)
     found = snippets(analysis, import_name)
     if not found or not analysis.moved + analysis.constants:
         return None if current is None else FileChange(path, old, current)
@@ -293,9 +345,12 @@ def _module_change(
 _DEFINITION = re.compile(r"^(?:async\s+def|def|class)\s+(\w+)", re.MULTILINE)
 
 
-def _check_owners(analysis: Analysis, old: str, root: Path, rel: str, module: str) -> None:
-    """Refuse to replace a definition of the module that another recorded notebook defines:
-    two notebooks sharing a module must not overwrite each other's code."""
+def _check_owners(
+    analysis: Analysis, old: str, root: Path, rel: str, module: str, import_name: str
+) -> None:
+    """Refuse to replace a definition of the module that another recorded notebook defines,
+    or imports from it (its code already moved there by --rewrite-notebook): two notebooks
+    sharing a module must not overwrite each other's code."""
     from scaffold.notebooks.reading import read_notebook
 
     moving = {name for item in analysis.moved for name in item.names}
@@ -308,12 +363,29 @@ def _check_owners(analysis: Analysis, old: str, root: Path, rel: str, module: st
         except ScaffoldError:
             continue
         theirs = {m for cell in cells for m in _DEFINITION.findall(cell.source)}
+        theirs |= {m for cell in cells for m in names_imported_from(cell.source, import_name)}
         for name in sorted(held & theirs):
             suggestion = re.sub(r"\W+", "_", Path(rel).stem.lower()).strip("_")
             raise ScaffoldError(
                 f"{module} already holds `{name}` from {other}, and {rel} defines its own "
                 f"`{name}`: extract it into its own module, e.g. --module {suggestion}"
             )
+
+
+def names_imported_from(source: str, import_name: str) -> set[str]:
+    """The names a cell imports from module ``import_name`` (``from m import a, b as c`` or
+    the parenthesised form): a rewritten notebook's use of the code it moved there."""
+    statement = re.compile(
+        rf"^[ \t]*from[ \t]+{re.escape(import_name)}[ \t]+import[ \t]+(\([^)]*\)|[^\n]*)",
+        re.MULTILINE,
+    )
+    names = set()
+    for group in statement.findall(source):
+        for part in re.sub(r"#[^\n]*", "", group).strip("()").replace("\\\n", " ").split(","):
+            words = part.split()
+            if words and words[0].isidentifier():
+                names.add(words[0])
+    return names
 
 
 def _test_change(

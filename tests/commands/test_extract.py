@@ -22,8 +22,17 @@ def main(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         check=False,
-        env={"COLUMNS": "200", "PATH": str(Path(sys.executable).parent)},
+        env=cli_environment(),
     )
+
+
+def cli_environment() -> dict[str, str]:
+    """This interpreter's tools, and the scaffold under test when PYTHONPATH names it (a
+    worktree beside an installed copy: without it the command would run the installed one)."""
+    found = {"COLUMNS": "200", "PATH": str(Path(sys.executable).parent)}
+    if "PYTHONPATH" in os.environ:
+        found["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    return found
 
 
 @pytest.fixture

@@ -62,6 +62,23 @@ def test_two_notebooks_defining_the_same_function_do_not_overwrite_each_other(
     assert (project / "src" / "demo" / "rnn_mnist.py").is_file()
 
 
+def test_a_rewritten_notebook_still_owns_what_it_moved(project: Path) -> None:
+    """After --rewrite-notebook the first notebook imports `train` instead of defining it:
+    a second notebook's own `train` must still not replace it."""
+    cells = ["def train():\n    return 'cnn'", "train()"]
+    write_notebook(project / "notebooks" / "cnn-mnist.ipynb", cells)
+    write_notebook(project / "notebooks" / "rnn-mnist.ipynb", ["def train():\n    return 'rnn'"])
+    first = main(project, "notebooks/cnn-mnist.ipynb", "-m", "mnist", "--rewrite-notebook")
+    assert first.returncode == 0, first.stderr
+    rewritten = (project / "notebooks" / "cnn-mnist.ipynb").read_text()
+    assert "from demo.mnist import train" in rewritten
+    before = (project / "src" / "demo" / "mnist.py").read_text()
+    second = main(project, "notebooks/rnn-mnist.ipynb", "-m", "mnist", "--rewrite-notebook")
+    assert second.returncode == 2
+    assert "already holds `train` from notebooks/cnn-mnist.ipynb" in second.stderr
+    assert (project / "src" / "demo" / "mnist.py").read_text() == before
+
+
 def test_literal_paths_in_example_calls_resolve_from_the_notebook(project: Path) -> None:
     (project / "notebooks" / "data").mkdir()
     (project / "notebooks" / "data" / "labels.txt").write_text("cat\ndog\n")

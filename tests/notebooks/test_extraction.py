@@ -14,6 +14,7 @@ import pytest
 
 from scaffold.errors import ScaffoldError
 from scaffold.notebooks import check_sync, plan_extraction, write_changes
+from scaffold.notebooks.extract import names_imported_from
 from scaffold.notebooks.project import module_name_for
 from tests.notebooks.builders import (
     fixture_notebook,
@@ -540,3 +541,17 @@ def test_a_module_in_a_subpackage_is_written_there_and_kept_in_sync(tmp_path: Pa
     assert check_sync(project) == []
     module.write_text(module.read_text().replace("v * scale", "v * scale * 2"))
     assert [problem.module for problem in check_sync(project)] == ["src/demo/pipelines/features.py"]
+
+
+@pytest.mark.parametrize(
+    ("source", "names"),
+    [
+        ("from demo.mnist import train", {"train"}),
+        ("import os\nfrom demo.mnist import Net, train as fit  # moved\ntrain()", {"Net", "train"}),
+        ("from demo.mnist import (\n    Net,  # the model\n    train,\n)", {"Net", "train"}),
+        ("from demo.mnist_v2 import train\nfrom demo import mnist", set()),
+        ("# from demo.mnist import train", set()),
+    ],
+)
+def test_names_a_cell_imports_from_a_module(source: str, names: set[str]) -> None:
+    assert names_imported_from(source, "demo.mnist") == names
