@@ -9,10 +9,13 @@ serialises read-modify-write cycles on one file across processes.
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+
+HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def write_text(path: Path, text: str) -> None:
@@ -24,7 +27,10 @@ def write_files(files: Sequence[tuple[Path, str | bytes]]) -> None:
     """Stage every file as a temporary sibling (written and fsynced), then rename each in."""
     staged: list[tuple[Path, Path]] = []
     try:
-        _stage_all(files, staged)
+        # Held while staging too: a Ctrl-C landing while the staging threads create their
+        # files would otherwise leave before the main thread knows every file staged.
+        with signals_held():
+            _stage_all(files, staged)
         with signals_held():  # Ctrl-C or SIGTERM lands after the last rename, not between
             for temporary, path in staged:
                 os.replace(temporary, path)
@@ -157,21 +163,35 @@ def _stage(path: Path, text: str | bytes, mode: int | None = None) -> Path:
 
 @contextmanager
 def signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back (delivered on exit) on the main thread."""
-    import signal
+    """Hold SIGINT and SIGTERM back, delivered on exit (main thread; elsewhere a no-op).
+
+    The handlers are swapped for one that only notes the signal; on exit the first noted
+    goes to the restored handler (called there, or the default action). A signal mask would not do: with another
+    thread alive (a pool's worker, a timer), the kernel hands the signal to that thread
+    and Python still runs the handler on the main thread, inside the held block.
+    """
     import threading
 
-    held = {signal.SIGINT, signal.SIGTERM}
-    if threading.current_thread() is not threading.main_thread() or not hasattr(
-        signal, "pthread_sigmask"
-    ):
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    noted: list[signal.Signals] = []
+
+    def note(signum: int, frame: object) -> None:
+        noted.append(signal.Signals(signum))
+
+    previous = {signum: signal.signal(signum, note) for signum in HELD_SIGNALS}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if noted:  # delivered here, where the block ends, not at a random later instant
+            handler = previous[noted[0]]
+            if callable(handler):
+                handler(noted[0], None)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), noted[0])
 
 
 def _fsync_dir(folder: Path) -> None:
