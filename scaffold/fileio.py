@@ -166,9 +166,10 @@ def signals_held() -> Iterator[None]:
     """Hold SIGINT and SIGTERM back, delivered on exit (main thread; elsewhere a no-op).
 
     The handlers are swapped for one that only notes the signal; on exit the first noted
-    goes to the restored handler (called there, or the default action). A signal mask would not do: with another
-    thread alive (a pool's worker, a timer), the kernel hands the signal to that thread
-    and Python still runs the handler on the main thread, inside the held block.
+    goes to the restored handler (called there, or the default action). A signal mask
+    would not do: with another thread alive (a pool's worker, a timer), the kernel hands
+    the signal to that thread and Python still runs the handler on the main thread,
+    inside the held block.
     """
     import threading
 
