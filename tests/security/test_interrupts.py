@@ -52,9 +52,12 @@ def _interrupted(args: list[str], cwd: Path, signum: int, delay: float) -> tuple
     return process.returncode, out + err
 
 
-def _before_scaffold_started(output: str) -> bool:
-    """Ctrl-C inside Python's own startup (runpy, before any scaffold code ran): Python's
-    traceback, not scaffold's to catch, and nothing was touched."""
+def _before_scaffold_started(code: int, output: str) -> bool:
+    """Ctrl-C inside Python's own startup, before any scaffold code ran: the interpreter dies
+    of the signal silently (before it handles SIGINT) or prints its traceback from runpy. Not
+    scaffold's to catch, and nothing was touched."""
+    if code == -signal.SIGINT and not output:
+        return True
     return "Traceback" in output and "scaffold/" not in output and "<frozen" in output
 
 
@@ -76,7 +79,7 @@ def _sweep(
             folder = root / f"{signum.name}-{number}"
             args, cwd = prepare(folder)
             code, output = _interrupted(args, cwd, signum, rng.uniform(0.0, duration * 1.1))
-            if signum == signal.SIGINT and not _before_scaffold_started(output):
+            if signum == signal.SIGINT and not _before_scaffold_started(code, output):
                 assert code in (0, 1, 130), output
                 assert "Traceback" not in output, output
             check(folder, signum, output)
@@ -244,3 +247,22 @@ def test_ctrl_c_at_start_is_one_line(tmp_path: Path) -> None:
         if process.returncode == 130:
             assert err == "error: interrupted; nothing was left half-written\n", err
     assert 130 in codes
+
+
+def test_ctrl_c_while_scaffold_loads_under_python_m_is_one_line(tmp_path: Path) -> None:
+    """``python -m scaffold``: a Ctrl-C while ``scaffold.entry`` is still being imported (its
+    handlers not yet installed) ends in the same one line and exit 130, not a traceback."""
+    code = (
+        "import runpy, sys\n"
+        "class Interrupting:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'scaffold.entry':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupting())\n"
+        "runpy.run_module('scaffold', run_name='__main__', alter_sys=True)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 130, result.stderr
+    assert result.stderr == "error: interrupted; nothing was left half-written\n"
