@@ -1,6 +1,6 @@
 """The generated service's /predict side by side with a bare FastAPI app, in one run.
 
-    python benchmarks/service.py                 # 3 s per cell
+    python benchmarks/service.py                 # 6 s per app and cell
     python benchmarks/service.py --seconds 1     # a quick look
 
 Generates the standard project in a temporary folder, builds its environment, trains the
@@ -8,9 +8,10 @@ model, then starts each app with uvicorn (one worker) on a free 127.0.0.1 port a
 load from a bounded asyncio client: concurrency 1, 8, 20 and 32, one record and 256-record
 batches. The client writes each request in one piece on keep-alive connections and reads the
 response by its Content-Length (``--client httpx`` uses httpx instead, which spends several
-times the CPU per request on the same two cores as the server). The apps take turns cell by
-cell (interleaved), so a change in the machine's load hits all of them; on a shared machine
-only the ratios within one run mean anything. Each cell also reports the server's CPU time
+times the CPU per request on the same two cores as the server). Within each cell the apps
+take turns three times, in alternating order, and each app's turns are pooled, so a change
+in the machine's speed hits all of them; on a shared machine only the ratios within one run
+mean anything. Each cell also reports the server's CPU time
 per request (its process and children, from /proc), which depends little on the load.
 See benchmarks/README.md for what each app is.
 """
@@ -35,6 +36,7 @@ from pathlib import Path
 NAME = "benchsvc"
 CONCURRENCY = (1, 8, 20, 32)
 BATCHES = (1, 256)
+ROUNDS = 3  # turns per app and cell
 
 # The peer: the smallest FastAPI app serving the same model file, as people write it.
 BARE_APP = """
@@ -239,7 +241,11 @@ def body_of(project: Path, batch: int) -> bytes:
 
 
 def measure(folder: Path, apps: Sequence[App], seconds: float, log: Path, client: str = "raw",
-            concurrency: Sequence[int] = CONCURRENCY, batches: Sequence[int] = BATCHES) -> list[Cell]:  # fmt: skip
+            concurrency: Sequence[int] = CONCURRENCY, batches: Sequence[int] = BATCHES,
+            rounds: int = ROUNDS) -> list[Cell]:  # fmt: skip
+    """Each cell's load, ``seconds`` per app, in ``rounds`` turns: the apps take turns
+    ``rounds`` times (in alternating order), and each app's turns are pooled. A change in
+    the machine's speed during a cell then hits every app alike."""
     ports = {app.name: free_port() for app in apps}
     servers = {app.name: start(folder, app, ports[app.name], log) for app in apps}
     send = load if client == "raw" else load_httpx
@@ -247,18 +253,26 @@ def measure(folder: Path, apps: Sequence[App], seconds: float, log: Path, client
     try:
         for batch in batches:
             body = body_of(folder / NAME, batch)
-            for index, level in enumerate(concurrency):
-                order = apps if index % 2 == 0 else list(reversed(apps))
-                for app in order:
-                    pid = servers[app.name].pid
-                    own, children = cpu_seconds(pid)
-                    count, elapsed, latencies, errors = asyncio.run(
-                        send(ports[app.name], body, level, seconds)
-                    )
-                    own_after, children_after = cpu_seconds(pid)
-                    cell = Cell(app.name, batch, level, count, elapsed, latencies, errors,
-                                own_after - own, children_after - children)  # fmt: skip
-                    print(f"  {app.name} batch={batch} c={level}: {cell.rate:.0f} req/s, "
+            for level in concurrency:
+                pooled = {app.name: Cell(app.name, batch, level, 0, 0.0, [], 0, 0.0, 0.0)
+                          for app in apps}  # fmt: skip
+                for turn in range(rounds):
+                    for app in apps if turn % 2 == 0 else list(reversed(apps)):
+                        pid = servers[app.name].pid
+                        own, children = cpu_seconds(pid)
+                        count, elapsed, latencies, errors = asyncio.run(
+                            send(ports[app.name], body, level, seconds / rounds)
+                        )
+                        own_after, children_after = cpu_seconds(pid)
+                        cell = pooled[app.name]
+                        cell.requests += count
+                        cell.seconds += elapsed
+                        cell.latencies += latencies
+                        cell.errors += errors
+                        cell.server_cpu += own_after - own
+                        cell.child_cpu += children_after - children
+                for cell in pooled.values():
+                    print(f"  {cell.app} batch={batch} c={level}: {cell.rate:.0f} req/s, "
                           f"p50 {cell.percentile(0.5):.1f} ms, p99 {cell.percentile(0.99):.1f} ms, "
                           f"server CPU {cell.per_request(cell.server_cpu):.2f} ms/request",
                           file=sys.stderr)  # fmt: skip
@@ -345,7 +359,8 @@ BARE = App("bare FastAPI", [".venv/bin/uvicorn", "bare:app", "--port", "{port}",
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=3.0, help="load per cell")
+    parser.add_argument("--seconds", type=float, default=6.0,
+                        help="load per app and cell (in 3 turns)")  # fmt: skip
     parser.add_argument(
         "--challenger", action="store_true", help="champion, shadow and canary instead"
     )
