@@ -44,6 +44,16 @@ def _install() -> None:
 
 def main() -> None:
     try:
+        _main()
+    except Interrupted as exc:
+        # A signal in _main's last instants: after run() returned or raised SystemExit,
+        # before its ``finally`` ignored further signals. Everything was written by then.
+        sys.stderr.write(INTERRUPTED)
+        raise SystemExit(exc.exit_code) from None
+
+
+def _main() -> None:
+    try:
         _install()
         from scaffold.cli import main as run
 

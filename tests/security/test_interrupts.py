@@ -54,11 +54,14 @@ def _interrupted(args: list[str], cwd: Path, signum: int, delay: float) -> tuple
 
 def _before_scaffold_started(code: int, output: str) -> bool:
     """Ctrl-C inside Python's own startup, before any scaffold code ran: the interpreter dies
-    of the signal silently (before it handles SIGINT) or prints its traceback from runpy. Not
-    scaffold's to catch, and nothing was touched."""
+    of the signal silently (before it handles SIGINT) or prints its traceback from runpy,
+    at most through the package's one-line ``__init__.py`` (which runpy imports before
+    ``__main__.py``, so no scaffold code can catch it). Nothing was touched."""
     if code == -signal.SIGINT and not output:
         return True
-    return "Traceback" in output and "scaffold/" not in output and "<frozen" in output
+    if "Traceback" not in output or "KeyboardInterrupt" not in output:
+        return False
+    return "<frozen" in output and _scaffold_frames(output) <= {("__init__.py", "<module>")}
 
 
 def _sweep(
@@ -266,3 +269,46 @@ def test_ctrl_c_while_scaffold_loads_under_python_m_is_one_line(tmp_path: Path) 
     )
     assert result.returncode == 130, result.stderr
     assert result.stderr == "error: interrupted; nothing was left half-written\n"
+
+
+def _one_line_130(code: str, cwd: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 130, result.stderr
+    assert result.stderr == "error: interrupted; nothing was left half-written\n"
+
+
+def test_ctrl_c_between_loading_and_main_under_python_m_is_one_line(tmp_path: Path) -> None:
+    """``python -m scaffold``: a Ctrl-C after ``scaffold.entry`` is imported but before
+    ``main()`` has installed its handlers (here: main itself raises it first thing)."""
+    _one_line_130(
+        "import runpy\n"
+        "import scaffold.entry\n"
+        "def interrupted():\n"
+        "    raise KeyboardInterrupt\n"
+        "scaffold.entry.main = interrupted\n"
+        "runpy.run_module('scaffold', run_name='__main__', alter_sys=True)\n",
+        tmp_path,
+    )
+
+
+def test_a_signal_while_main_ends_is_one_line(tmp_path: Path) -> None:
+    """A Ctrl-C in main's ``finally``, after the command has finished and before signals are
+    ignored: here the first of those ``signal.signal`` calls meets it."""
+    _one_line_130(
+        "import signal, sys\n"
+        "import scaffold.cli, scaffold.entry\n"
+        "def finished():\n"
+        "    raise SystemExit(0)\n"
+        "scaffold.cli.main = finished\n"
+        "real = signal.signal\n"
+        "def arriving(signum, handler):\n"
+        "    if handler is signal.SIG_IGN:\n"
+        "        signal.signal = real\n"
+        "        raise scaffold.entry.Interrupted(130)\n"
+        "    return real(signum, handler)\n"
+        "signal.signal = arriving\n"
+        "scaffold.entry.main()\n",
+        tmp_path,
+    )
