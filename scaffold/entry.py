@@ -28,16 +28,33 @@ def _raise(signum: int, frame: FrameType | None) -> None:
     if frame is not None and frame.f_code.co_filename.startswith("<frozen"):
         # Inside the import machinery (its weakref callbacks swallow exceptions, printing a
         # traceback and carrying on): deliver the signal again a moment later, outside it.
-        import threading
-
-        threading.Timer(0.05, os.kill, (os.getpid(), signum)).start()
+        _deliver_later(signum)
         return
     # Once is enough: a second signal during the cleanup must not cut the cleanup short.
     signal.signal(signum, signal.SIG_IGN)
     raise Interrupted(128 + signum)
 
 
+def _deliver_later(signum: int) -> None:
+    import threading
+
+    threading.Timer(0.05, os.kill, (os.getpid(), signum)).start()
+
+
+def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """An Interrupted raised where Python cannot let it through (a ``__del__``, a weakref
+    or GC callback, ...) would be printed with a traceback and dropped: handle the signal
+    again a moment later instead, where it ends the command in one line."""
+    if isinstance(unraisable.exc_value, Interrupted):
+        signum = unraisable.exc_value.exit_code - 128
+        signal.signal(signum, _raise)  # _raise set it to be ignored
+        _deliver_later(signum)
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def _install() -> None:
+    sys.unraisablehook = _unraisable
     signal.signal(signal.SIGINT, _raise)
     signal.signal(signal.SIGTERM, _raise)
 

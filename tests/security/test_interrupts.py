@@ -312,3 +312,24 @@ def test_a_signal_while_main_ends_is_one_line(tmp_path: Path) -> None:
         "scaffold.entry.main()\n",
         tmp_path,
     )
+
+
+def test_a_signal_inside_a_finaliser_still_ends_the_command_in_one_line(tmp_path: Path) -> None:
+    """Python cannot raise out of a ``__del__`` (nor a weakref or GC callback): it prints the
+    exception as "Exception ignored in ..." with a traceback and carries on. CI met one after
+    ``extract`` had written its files. The signal is handled again a moment later instead."""
+    _one_line_130(
+        "import os, signal, time\n"
+        "import scaffold.cli, scaffold.entry\n"
+        "class Finalised:\n"
+        "    def __del__(self):\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "        for _ in range(1000):  # the handler runs here, inside __del__\n"
+        "            pass\n"
+        "def command():\n"
+        "    Finalised()  # dropped at once: __del__ runs now\n"
+        "    time.sleep(5)  # the signal, handled again, ends the command here\n"
+        "scaffold.cli.main = command\n"
+        "scaffold.entry.main()\n",
+        tmp_path,
+    )

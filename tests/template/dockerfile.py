@@ -188,6 +188,14 @@ def build(project: Path, scratch: Path) -> tuple[Build, list[str]]:
     venv = scratch / "opt-venv"
     # The host's environment (proxies, certificates, uv settings) minus any active venv.
     base_env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONHOME")}
+    # uv from the test environment (a dependency of scaffold), found first on PATH even when
+    # that environment is not activated; nothing else of it is put on PATH.
+    tools = scratch / "tools"
+    tools.mkdir()
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    if uv:
+        (tools / "uv").symlink_to(uv)
+    base_env["PATH"] = f"{tools}{os.pathsep}{base_env.get('PATH', '')}"
     stages: dict[str, Build] = {}
     current: Build | None = None
     command: list[str] = []
