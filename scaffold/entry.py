@@ -63,8 +63,9 @@ def main() -> None:
     try:
         _main()
     except Interrupted as exc:
-        # A signal in _main's last instants: after run() returned or raised SystemExit,
-        # before its ``finally`` ignored further signals. Everything was written by then.
+        # From the command, or from _main's last instants (after run() returned or raised
+        # SystemExit, before its ``finally`` ignored further signals): after that
+        # ``finally`` either way, so no second signal cuts this line short.
         sys.stderr.write(INTERRUPTED)
         raise SystemExit(exc.exit_code) from None
 
@@ -75,9 +76,6 @@ def _main() -> None:
         from scaffold.cli import main as run
 
         run()
-    except Interrupted as exc:
-        sys.stderr.write(INTERRUPTED)
-        raise SystemExit(exc.exit_code) from None
     except KeyboardInterrupt:
         sys.stderr.write(INTERRUPTED)
         raise SystemExit(130) from None

@@ -21,6 +21,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scaffold.projectenv import find_uv
+
 
 @dataclass(frozen=True)
 class Instruction:
@@ -188,13 +190,11 @@ def build(project: Path, scratch: Path) -> tuple[Build, list[str]]:
     venv = scratch / "opt-venv"
     # The host's environment (proxies, certificates, uv settings) minus any active venv.
     base_env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONHOME")}
-    # uv from the test environment (a dependency of scaffold), found first on PATH even when
-    # that environment is not activated; nothing else of it is put on PATH.
+    # uv as scaffold finds it (the test environment's, a dependency of scaffold), first on
+    # PATH even when that environment is not activated; nothing else of it is put on PATH.
     tools = scratch / "tools"
     tools.mkdir()
-    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
-    if uv:
-        (tools / "uv").symlink_to(uv)
+    (tools / "uv").symlink_to(find_uv())
     base_env["PATH"] = f"{tools}{os.pathsep}{base_env.get('PATH', '')}"
     stages: dict[str, Build] = {}
     current: Build | None = None
